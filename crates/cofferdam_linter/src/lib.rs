@@ -1,0 +1,16 @@
+//! Pure analysis: source text and settings in, diagnostics out.
+//!
+//! `syntax` turns text into lossless trees with byte ranges, `model` gives them meaning (stages,
+//! resolved `ARG`s, the final user), `rules` holds one file per rule and the registry, and
+//! [`lint_dockerfile`] ties them together. This crate never touches the file system or the
+//! network: the binary reads files and hands their text in.
+
+pub mod model;
+pub mod rules;
+pub mod settings;
+pub mod syntax;
+
+mod linter;
+
+pub use linter::{LintResult, lint_dockerfile};
+pub use settings::Settings;

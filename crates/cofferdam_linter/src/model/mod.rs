@@ -1,0 +1,9 @@
+//! Meaning on top of syntax: which stage is last, what an `ARG` expands to, who the final user
+//! is, and what an image reference names.
+
+pub mod dockerfile;
+pub mod expand;
+pub mod image;
+
+pub use dockerfile::{Base, DockerfileModel, EffectiveUser, Scope, Stage};
+pub use image::ImageRef;
