@@ -1,0 +1,1 @@
+"""The shop: a tiny storefront with an order queue."""
