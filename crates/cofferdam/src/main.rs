@@ -1,1 +1,24 @@
-fn main() {}
+//! The `cofferdam` binary: parse the command line, run one command, map the outcome to an exit
+//! status. Everything else lives in the modules below.
+
+mod args;
+mod commands;
+mod discover;
+mod exit;
+mod mask;
+mod printer;
+mod report;
+mod resolve;
+mod suggest;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli.command) {
+        Ok(status) => status.into(),
+        Err(error) => exit::report_error(&error),
+    }
+}

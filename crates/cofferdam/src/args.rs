@@ -1,0 +1,121 @@
+//! The command line as the user typed it: clap derive structs and nothing else.
+//!
+//! These types stop at `resolve`, which turns them into the settings the commands run with; no
+//! command sees a clap type, so a configuration file can later feed the same settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use cofferdam_diagnostics::Severity;
+
+/// Reviews containerised applications the way a careful security engineer would.
+#[derive(Debug, Parser)]
+#[command(name = "cofferdam", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Lint Dockerfiles found under the given paths.
+    ///
+    /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one is, 2 on a usage
+    /// error, a syntax error or an unreadable file (an error wins over findings).
+    Check(CheckArgs),
+    /// List every rule with its category, default severity and peer aliases.
+    Rules(RulesArgs),
+    /// Show the documentation of one rule, by code, name or peer alias.
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check; `-` reads standard input. Directories are walked in
+    /// parallel, honouring .gitignore and .ignore and skipping hidden files; files named here are
+    /// always checked.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub(crate) format: CheckFormat,
+
+    /// Exit with status 1 when a finding has at least this severity. The default, `info`, fails
+    /// on any finding, as hadolint and Trivy do.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
+    pub(crate) fail_on: Severity,
+
+    /// Run only these rules (codes, names, categories, peer aliases such as DL3002, or ALL).
+    /// Comma-separated and repeatable.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) select: Vec<String>,
+
+    /// Run these rules in addition to the default or selected set.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) extend_select: Vec<String>,
+
+    /// Do not run these rules.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+
+    /// Report the rules KEY selects at SEVERITY, e.g. `latest-tag=high`. Repeatable.
+    #[arg(long, value_name = "KEY=SEVERITY", value_delimiter = ',')]
+    pub(crate) severity_override: Vec<String>,
+
+    /// Print findings only: no summary line and no progress bar.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub(crate) no_progress: bool,
+
+    /// When to colour human output; `auto` honours `NO_COLOR` and whether stdout is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+
+    /// The name under which standard input (`-`) is reported.
+    #[arg(long, value_name = "NAME", default_value = "Dockerfile")]
+    pub(crate) stdin_filename: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub(crate) format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RuleArgs {
+    /// A rule code (USR001), name (last-user-root) or peer alias (DL3002, trivy:DS-0002).
+    pub(crate) rule: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// Source snippets with the span underlined, why it matters and how to fix it.
+    Human,
+    /// One line per finding: `path:line:col: severity CODE name message`.
+    Concise,
+    /// One JSON object with findings, errors and a summary.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parses a severity at parse time so that a typo is a usage error (exit 2) with clap's message.
+fn parse_severity(value: &str) -> Result<Severity, String> {
+    value.parse()
+}

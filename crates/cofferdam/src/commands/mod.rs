@@ -1,0 +1,28 @@
+//! Command dispatch: resolve the arguments into settings, run the command against a buffered
+//! stdout, flush. Commands receive settings, never clap types, and write only through printers.
+
+mod check;
+mod rules;
+
+use std::io::{BufWriter, Write};
+
+use anyhow::{Context, Result};
+
+use crate::args::Command;
+use crate::exit::ExitStatus;
+use crate::resolve;
+
+pub(crate) fn run(command: Command) -> Result<ExitStatus> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let status = match command {
+        Command::Check(args) => {
+            let settings = resolve::check_settings(args)?;
+            check::check(&settings, &mut out)?
+        }
+        Command::Rules(args) => rules::list(resolve::rules_output(&args), &mut out)?,
+        Command::Rule(args) => rules::show(&args.rule, &mut out)?,
+    };
+    out.flush().context("cannot write to standard output")?;
+    Ok(status)
+}

@@ -1,0 +1,210 @@
+//! File discovery: which files `check` looks at, and what kind of input each one is.
+//!
+//! Directories are walked in parallel with the `ignore` crate (ripgrep's walker), so
+//! `.gitignore`, `.ignore` and git's exclude files are honoured and hidden entries are skipped.
+//! Files named on the command line are always checked, even when ignored or oddly named: the
+//! user asked for them. [`FileKind`] is where compose files, shell scripts and CI YAML will be
+//! recognised once the linter can read them; today only Dockerfiles are linted.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+/// The kind of input a file holds, deciding which front-end lints it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum FileKind {
+    Dockerfile,
+}
+
+impl FileKind {
+    /// Recognises a file by its name alone, so that the walk never has to open a file to decide.
+    ///
+    /// Dockerfiles: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile` and
+    /// `Containerfile.*`, ignoring ASCII case. `Dockerfile.dockerignore` is `BuildKit`'s
+    /// per-Dockerfile ignore file, not a Dockerfile.
+    pub(crate) fn from_path(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".dockerignore") {
+            return None;
+        }
+        let dockerfile = name == "dockerfile"
+            || name == "containerfile"
+            || name.starts_with("dockerfile.")
+            || name.starts_with("containerfile.")
+            || (name.ends_with(".dockerfile") && name.len() > ".dockerfile".len());
+        dockerfile.then_some(FileKind::Dockerfile)
+    }
+}
+
+/// A file to check.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Candidate {
+    pub(crate) path: PathBuf,
+    pub(crate) kind: FileKind,
+}
+
+/// A path that could not be walked or does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DiscoveryError {
+    pub(crate) path: PathBuf,
+    pub(crate) message: String,
+}
+
+/// Everything discovery found, sorted by path and without duplicates.
+#[derive(Debug, Default)]
+pub(crate) struct Discovered {
+    pub(crate) files: Vec<Candidate>,
+    pub(crate) errors: Vec<DiscoveryError>,
+}
+
+/// Discovers the files to check under `paths`.
+pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut found = Discovered::default();
+    let mut directories = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => directories.push(path.clone()),
+            // A file named explicitly is checked whatever its name. Dockerfile is the only kind
+            // linted today; content sniffing will pick the kind once there are others.
+            Ok(_) => found.files.push(Candidate {
+                path: path.clone(),
+                kind: FileKind::from_path(path).unwrap_or(FileKind::Dockerfile),
+            }),
+            Err(error) => found.errors.push(DiscoveryError {
+                path: path.clone(),
+                message: format!("cannot read path: {}", io_message(&error)),
+            }),
+        }
+    }
+    if let Some((first, rest)) = directories.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for directory in rest {
+            builder.add(directory);
+        }
+        // Honour .gitignore even outside a git checkout (an unpacked release tarball, a
+        // container build context): users expect the file to mean what it says.
+        builder.require_git(false);
+        let walked = walk(&builder);
+        found.files.extend(walked.files);
+        found.errors.extend(walked.errors);
+    }
+    for file in &mut found.files {
+        file.path = tidy(&file.path);
+    }
+    found.files.sort();
+    found.files.dedup_by(|a, b| a.path == b.path);
+    found.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+fn walk(builder: &WalkBuilder) -> Discovered {
+    let found = Mutex::new(Discovered::default());
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                    if is_file && let Some(kind) = FileKind::from_path(entry.path()) {
+                        let candidate = Candidate {
+                            path: entry.into_path(),
+                            kind,
+                        };
+                        lock(&found).files.push(candidate);
+                    }
+                }
+                Err(error) => {
+                    let path = error_path(&error).unwrap_or_default();
+                    lock(&found).errors.push(DiscoveryError {
+                        path,
+                        message: format!("cannot walk directory: {error}"),
+                    });
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn lock(found: &Mutex<Discovered>) -> std::sync::MutexGuard<'_, Discovered> {
+    found
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// Drops a leading `./` so that `check .` reports `Dockerfile`, not `./Dockerfile`.
+fn tidy(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .ok()
+        .filter(|rest| !rest.as_os_str().is_empty())
+        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// An I/O error without the "(os error N)" suffix, lower-cased like our other messages.
+pub(crate) fn io_message(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = text
+        .split_once(" (os error")
+        .map_or(text.as_str(), |(head, _)| head);
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{FileKind, tidy};
+
+    #[test]
+    fn recognises_dockerfile_names() {
+        for name in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "web.dockerfile",
+            "Containerfile",
+            "Containerfile.dev",
+            "sub/dir/Dockerfile",
+        ] {
+            assert_eq!(
+                FileKind::from_path(Path::new(name)),
+                Some(FileKind::Dockerfile),
+                "{name}"
+            );
+        }
+        for name in [
+            "Dockerfile.dockerignore",
+            ".dockerignore",
+            ".dockerfile",
+            "docker-compose.yml",
+            "Dockerfiles",
+            "README.md",
+        ] {
+            assert_eq!(FileKind::from_path(Path::new(name)), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn tidies_leading_dot() {
+        assert_eq!(tidy(Path::new("./Dockerfile")), Path::new("Dockerfile"));
+        assert_eq!(tidy(Path::new(".")), Path::new("."));
+        assert_eq!(tidy(Path::new("a/Dockerfile")), Path::new("a/Dockerfile"));
+    }
+}

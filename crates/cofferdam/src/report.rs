@@ -1,0 +1,138 @@
+//! [`Report`]: the outcome of one `check` run, as data for the printers and the exit status.
+//!
+//! Lines and columns are computed here, once, because the contract orders findings by path,
+//! line, column and rule, and every printer needs the same positions.
+
+use cofferdam_diagnostics::{Diagnostic, LineColumn, Severity, SourceFile, TextRange};
+
+/// A file that was read and linted.
+#[derive(Debug)]
+pub(crate) struct CheckedFile {
+    pub(crate) source: SourceFile,
+    /// Byte ranges of secret values; never printed.
+    pub(crate) redactions: Vec<TextRange>,
+}
+
+impl CheckedFile {
+    /// Secret values of this file, for scrubbing free text.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        crate::mask::secret_values(self.source.text(), &self.redactions)
+    }
+}
+
+/// One finding with its resolved position.
+#[derive(Debug)]
+pub(crate) struct Finding {
+    /// Index into [`Report::files`].
+    pub(crate) file: usize,
+    pub(crate) diagnostic: Diagnostic,
+    pub(crate) start: LineColumn,
+    /// Exclusive end, as editors and SARIF count it.
+    pub(crate) end: LineColumn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorKind {
+    /// The file could not be parsed completely; its rules still ran on what could be.
+    Syntax,
+    /// The file or directory could not be read.
+    Io,
+}
+
+impl ErrorKind {
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "syntax",
+            ErrorKind::Io => "io",
+        }
+    }
+}
+
+/// A syntax or I/O error in one file.
+#[derive(Debug)]
+pub(crate) struct FileError {
+    pub(crate) path: String,
+    /// Index into [`Report::files`] when the file was read, so the error can show its source.
+    pub(crate) file: Option<usize>,
+    pub(crate) range: Option<TextRange>,
+    pub(crate) start: LineColumn,
+    pub(crate) end: LineColumn,
+    pub(crate) kind: ErrorKind,
+    pub(crate) message: String,
+}
+
+/// Everything a `check` run produced, sorted as the contract requires.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    pub(crate) files: Vec<CheckedFile>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) errors: Vec<FileError>,
+}
+
+/// A finding or an error, for printers that interleave both in file order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Item<'a> {
+    Finding(&'a Finding),
+    Error(&'a FileError),
+}
+
+impl Report {
+    /// Sorts findings by path, line, column, rule code, and errors by path, line, column.
+    pub(crate) fn sort(&mut self) {
+        let files = &self.files;
+        self.findings.sort_by(|a, b| {
+            let key = |finding: &Finding| {
+                (
+                    files[finding.file].source.name().to_owned(),
+                    finding.start,
+                    finding.diagnostic.rule.code,
+                    finding.end,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.errors
+            .sort_by(|a, b| (&a.path, a.start, &a.message).cmp(&(&b.path, b.start, &b.message)));
+    }
+
+    pub(crate) fn path(&self, finding: &Finding) -> &str {
+        self.files[finding.file].source.name()
+    }
+
+    /// Findings and errors merged in path, line, column order; an error comes before a finding
+    /// at the same place because it may explain it.
+    pub(crate) fn items(&self) -> Vec<Item<'_>> {
+        let mut items: Vec<Item<'_>> = self
+            .errors
+            .iter()
+            .map(Item::Error)
+            .chain(self.findings.iter().map(Item::Finding))
+            .collect();
+        items.sort_by(|a, b| self.item_key(*a).cmp(&self.item_key(*b)));
+        items
+    }
+
+    fn item_key<'a>(&'a self, item: Item<'a>) -> (&'a str, LineColumn, u8) {
+        match item {
+            Item::Error(error) => (error.path.as_str(), error.start, 0),
+            Item::Finding(finding) => (self.path(finding), finding.start, 1),
+        }
+    }
+
+    /// Number of files that were read and linted.
+    pub(crate) fn files_checked(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Findings per severity, most severe first.
+    pub(crate) fn counts(&self) -> [(Severity, usize); 5] {
+        Severity::ALL.map(|severity| {
+            let count = self
+                .findings
+                .iter()
+                .filter(|finding| finding.diagnostic.severity == severity)
+                .count();
+            (severity, count)
+        })
+    }
+}

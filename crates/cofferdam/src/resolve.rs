@@ -1,0 +1,142 @@
+//! The resolve step: turns what the user typed (`args`) into the settings commands run with.
+//!
+//! Precedence is defaults < flags today; a configuration file and environment variables slot in
+//! here later without touching the commands. Every mistake found here is a usage error (exit 2).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use cofferdam_diagnostics::{Category, Severity};
+use cofferdam_linter::Settings;
+use cofferdam_linter::rules::RULES;
+
+use crate::args::{CheckArgs, CheckFormat, ColorChoice, RulesArgs, RulesFormat};
+use crate::suggest;
+
+/// What `cofferdam check` runs with.
+#[derive(Debug)]
+pub(crate) struct CheckSettings {
+    pub(crate) inputs: Vec<InputPath>,
+    pub(crate) stdin_filename: String,
+    pub(crate) format: OutputFormat,
+    pub(crate) fail_on: Severity,
+    pub(crate) linter: Settings,
+    pub(crate) color: bool,
+    pub(crate) quiet: bool,
+    /// Whether a progress bar may be shown at all; the command still requires a long run.
+    pub(crate) progress: bool,
+}
+
+/// One path argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum InputPath {
+    Stdin,
+    Path(PathBuf),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutputFormat {
+    Human,
+    Concise,
+    Json,
+}
+
+/// What `cofferdam rules` runs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RulesOutput {
+    Table,
+    Json,
+}
+
+pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
+    let linter = Settings::default()
+        .with_selection(&args.select, &args.extend_select, &args.ignore)
+        .map_err(|error| {
+            let hint = suggest::did_you_mean(&error.0, selector_candidates());
+            anyhow!("{error}{hint}")
+        })
+        .context("invalid rule selection")?;
+    let linter = args
+        .severity_override
+        .iter()
+        .try_fold(linter, |settings, value| apply_override(settings, value))?;
+
+    let format = match args.format {
+        CheckFormat::Human => OutputFormat::Human,
+        CheckFormat::Concise => OutputFormat::Concise,
+        CheckFormat::Json => OutputFormat::Json,
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        // https://no-color.org: a non-empty NO_COLOR disables colour unless it was asked for.
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let inputs = args
+        .paths
+        .into_iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                InputPath::Stdin
+            } else {
+                InputPath::Path(path)
+            }
+        })
+        .collect();
+    Ok(CheckSettings {
+        inputs,
+        stdin_filename: args.stdin_filename,
+        format,
+        fail_on: args.fail_on,
+        linter,
+        color: color && format == OutputFormat::Human,
+        quiet: args.quiet,
+        progress: !args.no_progress
+            && !args.quiet
+            && format == OutputFormat::Human
+            && std::io::stderr().is_terminal(),
+    })
+}
+
+pub(crate) fn rules_output(args: &RulesArgs) -> RulesOutput {
+    match args.format {
+        RulesFormat::Table => RulesOutput::Table,
+        RulesFormat::Json => RulesOutput::Json,
+    }
+}
+
+fn apply_override(settings: Settings, value: &str) -> Result<Settings> {
+    let Some((key, severity)) = value.split_once('=') else {
+        bail!("invalid --severity-override `{value}`: expected KEY=SEVERITY, e.g. latest-tag=high");
+    };
+    let severity: Severity = severity
+        .trim()
+        .parse()
+        .map_err(|message: String| anyhow!("invalid --severity-override `{value}`: {message}"))?;
+    settings
+        .with_severity(key.trim(), severity)
+        .map_err(|error| {
+            let hint = suggest::did_you_mean(&error.0, selector_candidates());
+            anyhow!("invalid --severity-override `{value}`: {error}{hint}")
+        })
+}
+
+/// Every word a selector may be: codes, names, categories and peer alias ids.
+pub(crate) fn selector_candidates() -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for rule in RULES {
+        words.push(rule.meta.code.to_owned());
+        words.push(rule.meta.name.to_owned());
+        words.extend(rule.meta.aliases.iter().map(|alias| alias.id.to_owned()));
+    }
+    words.extend(
+        Category::ALL
+            .iter()
+            .map(|category| category.as_str().to_owned()),
+    );
+    words
+}
