@@ -1,6 +1,6 @@
 //! [`lint_dockerfile`]: parse, build the model, run every enabled Dockerfile rule.
 
-use cofferdam_diagnostics::{Diagnostic, SourceFile};
+use cofferdam_diagnostics::{Diagnostic, SourceFile, TextRange};
 
 use crate::Settings;
 use crate::model::DockerfileModel;
@@ -14,6 +14,9 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Syntax errors; the rules still ran on what could be parsed.
     pub errors: Vec<SyntaxError>,
+    /// Byte ranges holding secret values. Printers must mask these wherever they show source
+    /// text, whether or not a secrets rule is enabled.
+    pub redactions: Vec<TextRange>,
 }
 
 /// Lints one Dockerfile.
@@ -49,8 +52,10 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
             b.rule.code,
         ))
     });
+    let redactions = crate::rules::secrets::secret_value_ranges(&context);
     LintResult {
         diagnostics,
-        errors: file.errors,
+        errors: file.errors.clone(),
+        redactions,
     }
 }

@@ -4,7 +4,14 @@
 //! function. Codes are stable: a renamed rule keeps a redirect in [`REDIRECTS`], and a
 //! snapshot test guards the code list.
 
+pub mod build;
 mod context;
+pub mod filesystem;
+pub mod healthcheck;
+pub mod image;
+pub mod network;
+pub mod secrets;
+pub mod user;
 
 use cofferdam_diagnostics::{Diagnostic, RuleMeta};
 
@@ -25,8 +32,30 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Every rule, in code order.
-pub static RULES: &[Rule] = &[];
+/// Registers a Dockerfile rule: `family::file::RuleType`.
+macro_rules! dockerfile {
+    ($family:ident :: $module:ident :: $rule:ident) => {
+        Rule {
+            meta: $family::$module::$rule::META,
+            check: Check::Dockerfile($family::$module::check),
+        }
+    };
+}
+
+/// Every rule, grouped by family. The order is the order rules run in; output is sorted later.
+pub static RULES: &[Rule] = &[
+    dockerfile!(image::untagged_image::UntaggedImage),
+    dockerfile!(image::latest_tag::LatestTag),
+    dockerfile!(image::image_not_digest_pinned::ImageNotDigestPinned),
+    dockerfile!(secrets::hardcoded_secret::HardcodedSecret),
+    dockerfile!(secrets::secret_in_env::SecretInEnv),
+    dockerfile!(secrets::secret_in_build_arg::SecretInBuildArg),
+    dockerfile!(user::last_user_root::LastUserRoot),
+    dockerfile!(user::missing_user::MissingUser),
+    dockerfile!(user::named_user::NamedUser),
+    // Shell-analysis rules (RUN bodies):
+    // Instruction-structure rules:
+];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.
 pub static REDIRECTS: &[(&str, &str)] = &[];
@@ -41,4 +70,30 @@ pub fn find_rule(key: &str) -> Option<&'static Rule> {
     RULES.iter().find(|rule| {
         rule.meta.code.eq_ignore_ascii_case(key) || rule.meta.name.eq_ignore_ascii_case(key)
     })
+}
+
+#[cfg(test)]
+pub(crate) mod test {
+    //! Helpers for the one-line snippet tests in each rule file.
+
+    use cofferdam_diagnostics::{Diagnostic, RuleMeta, SourceFile};
+
+    use crate::{Settings, lint_dockerfile};
+
+    /// Lints `text` with only `rule` enabled.
+    pub(crate) fn lint(rule: &RuleMeta, text: &str) -> Vec<Diagnostic> {
+        let settings = Settings::default()
+            .with_selection(&[rule.code.to_owned()], &[], &[])
+            .expect("registered rule");
+        lint_dockerfile(&SourceFile::new("Dockerfile", text), &settings).diagnostics
+    }
+
+    /// The 1-based lines where `rule` fires on `text`.
+    pub(crate) fn lines(rule: &RuleMeta, text: &str) -> Vec<u32> {
+        let file = SourceFile::new("Dockerfile", text);
+        lint(rule, text)
+            .iter()
+            .map(|diagnostic| file.line_column(diagnostic.range.start()).line)
+            .collect()
+    }
 }

@@ -1,0 +1,2 @@
+//! `build` rules for Dockerfiles.
+

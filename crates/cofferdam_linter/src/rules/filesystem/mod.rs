@@ -1,0 +1,2 @@
+//! `filesystem` rules for Dockerfiles.
+

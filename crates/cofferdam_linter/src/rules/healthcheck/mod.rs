@@ -1,0 +1,2 @@
+//! `healthcheck` rules for Dockerfiles.
+

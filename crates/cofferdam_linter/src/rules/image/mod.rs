@@ -1,0 +1,22 @@
+//! `image` rules for Dockerfiles: what the build starts from and what it pulls in.
+
+pub mod image_not_digest_pinned;
+pub mod latest_tag;
+pub mod untagged_image;
+
+use crate::model::{Base, ImageRef, Stage};
+
+/// The pulled images of every stage: `(stage, image)` for stages whose base is an image whose
+/// reference is fully known (variables without values make it unknowable, so rules stay quiet).
+pub(crate) fn pulled_images<'s, 'a>(
+    stages: &'s [Stage<'a>],
+) -> impl Iterator<Item = (&'s Stage<'a>, &'s ImageRef)> {
+    stages.iter().filter_map(|stage| match &stage.base {
+        Base::Image {
+            image,
+            unresolved: false,
+            ..
+        } => Some((stage, image)),
+        _ => None,
+    })
+}

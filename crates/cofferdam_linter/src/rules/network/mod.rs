@@ -1,0 +1,2 @@
+//! `network` rules for Dockerfiles.
+

@@ -1,0 +1,50 @@
+//! `secrets` rules for Dockerfiles, and the redaction ranges every printer must mask.
+
+pub mod detect;
+pub mod hardcoded_secret;
+pub mod secret_in_build_arg;
+pub mod secret_in_env;
+
+use cofferdam_diagnostics::TextRange;
+
+use crate::rules::DockerfileContext;
+use crate::syntax::dockerfile::{InstructionKind, KeyValue};
+
+/// Byte ranges of secret values anywhere in the file: credential-shaped text (including
+/// comments and heredocs) and the values of secret-named `ENV`/`ARG`/`LABEL` keys. Computed
+/// whether or not a secrets rule is enabled, because printers must never show them.
+pub fn secret_value_ranges(ctx: &DockerfileContext<'_>) -> Vec<TextRange> {
+    let mut ranges: Vec<TextRange> = detect::find_in_text(ctx.text)
+        .into_iter()
+        .map(|(start, end, _)| TextRange::from_usize(start, end))
+        .collect();
+    for instruction in &ctx.file.instructions {
+        for pair in key_values(&instruction.kind) {
+            if let Some(value) = secret_named_value(pair) {
+                ranges.push(value);
+            }
+        }
+    }
+    ranges.sort_unstable();
+    ranges.dedup();
+    ranges
+}
+
+/// The key/value pairs of ENV, ARG and LABEL (and their ONBUILD forms).
+pub(crate) fn key_values(kind: &InstructionKind) -> &[KeyValue] {
+    match kind {
+        InstructionKind::Env(pairs) | InstructionKind::Arg(pairs) | InstructionKind::Label(pairs) => {
+            pairs
+        }
+        InstructionKind::Onbuild(inner) => key_values(&inner.kind),
+        _ => &[],
+    }
+}
+
+/// The range of a pair's value when its key is secret-named and the value is not a placeholder.
+pub(crate) fn secret_named_value(pair: &KeyValue) -> Option<TextRange> {
+    let value = pair.value.as_ref()?;
+    let unquoted = value.raw.trim_matches(|c| c == '"' || c == '\'');
+    (detect::is_secret_name(&pair.key.raw) && !detect::is_placeholder(unquoted))
+        .then_some(value.range)
+}

@@ -1,0 +1,154 @@
+//! Fixture tests: every file under `resources/fixtures/<category>/` is linted and its findings
+//! must equal the `# expect: <rule-name>` markers it carries, no more and no less.
+//!
+//! A marker line applies to the next line that is not itself a marker. A fixture named
+//! `<rule-name>.Dockerfile` is linted with that rule and every rule named in its markers
+//! enabled; `<rule-name>.ok.Dockerfile` is the rule's negative fixture and must not raise it.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cofferdam_diagnostics::SourceFile;
+use cofferdam_linter::rules::{RULES, find_rule};
+use cofferdam_linter::{Settings, lint_dockerfile};
+
+pub fn fixture_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/fixtures")
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for category in fs::read_dir(fixture_root()).expect("fixture directory") {
+        let category = category.expect("entry").path();
+        for file in fs::read_dir(&category).expect("category directory") {
+            files.push(file.expect("entry").path());
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `(line, rule name)` pairs from the markers.
+fn expectations(text: &str) -> BTreeSet<(u32, String)> {
+    let mut pending: Vec<String> = Vec::new();
+    let mut expected = BTreeSet::new();
+    for (index, line) in text.lines().enumerate() {
+        if let Some(names) = line.trim_start().strip_prefix("# expect:") {
+            pending.extend(names.split(',').map(|name| name.trim().to_owned()));
+            continue;
+        }
+        let number = u32::try_from(index + 1).expect("line fits");
+        for name in pending.drain(..) {
+            expected.insert((number, name));
+        }
+    }
+    assert!(pending.is_empty(), "marker at end of file: {pending:?}");
+    expected
+}
+
+fn rule_of(path: &Path) -> String {
+    let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+    name.split('.').next().expect("stem").to_owned()
+}
+
+#[test]
+fn fixtures_match_their_markers() {
+    let mut failures = Vec::new();
+    let files = fixture_files();
+    assert!(!files.is_empty(), "no fixtures found");
+    for path in files {
+        let text = fs::read_to_string(&path).expect("readable fixture");
+        let expected = expectations(&text);
+        let owner = rule_of(&path);
+        let mut selected: BTreeSet<String> = expected.iter().map(|(_, name)| name.clone()).collect();
+        selected.insert(owner.clone());
+        for name in &selected {
+            assert!(find_rule(name).is_some(), "{}: unknown rule `{name}`", path.display());
+        }
+        let settings = Settings::default()
+            .with_selection(&selected.iter().cloned().collect::<Vec<_>>(), &[], &[])
+            .expect("known rules");
+        let source = SourceFile::new(path.display().to_string(), text);
+        let result = lint_dockerfile(&source, &settings);
+        assert!(
+            result.errors.is_empty(),
+            "{}: syntax errors {:?}",
+            path.display(),
+            result.errors
+        );
+        let actual: BTreeSet<(u32, String)> = result
+            .diagnostics
+            .iter()
+            .map(|d| (source.line_column(d.range.start()).line, d.rule.name.to_owned()))
+            .collect();
+        for missing in expected.difference(&actual) {
+            failures.push(format!("{}:{}: expected `{}` but it did not fire", path.display(), missing.0, missing.1));
+        }
+        for extra in actual.difference(&expected) {
+            let message = result
+                .diagnostics
+                .iter()
+                .find(|d| source.line_column(d.range.start()).line == extra.0 && d.rule.name == extra.1)
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            failures.push(format!("{}:{}: unexpected `{}`: {message}", path.display(), extra.0, extra.1));
+        }
+        let is_negative = path.to_string_lossy().contains(".ok.");
+        if is_negative {
+            assert!(
+                !expected.iter().any(|(_, name)| *name == owner),
+                "{}: a negative fixture must not expect its own rule",
+                path.display()
+            );
+        } else {
+            assert!(
+                expected.iter().any(|(_, name)| *name == owner),
+                "{}: a positive fixture must expect its own rule at least once",
+                path.display()
+            );
+        }
+    }
+    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_positive_and_a_negative_fixture() {
+    let files = fixture_files();
+    let mut missing = Vec::new();
+    for rule in RULES {
+        let category = fixture_root().join(rule.meta.category.as_str());
+        let positive = category.join(format!("{}.Dockerfile", rule.meta.name));
+        let negative = category.join(format!("{}.ok.Dockerfile", rule.meta.name));
+        for path in [positive, negative] {
+            if !files.contains(&path) {
+                missing.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing fixtures:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn messages_are_short_lower_case_without_trailing_period() {
+    let mut bad = Vec::new();
+    for path in fixture_files() {
+        let text = fs::read_to_string(&path).expect("readable fixture");
+        let settings = Settings::default()
+            .with_selection(&["ALL".to_owned()], &[], &[])
+            .expect("ALL");
+        let result = lint_dockerfile(&SourceFile::new("Dockerfile", text), &settings);
+        for diagnostic in result.diagnostics {
+            let message = &diagnostic.message;
+            let first = message.chars().next().unwrap_or('?');
+            if message.ends_with('.')
+                || first.is_uppercase()
+                || message.len() > 120
+                || message.is_empty()
+            {
+                bad.push(format!("{} ({}): {message}", path.display(), diagnostic.rule.name));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "badly formed messages:\n{}", bad.join("\n"));
+}
