@@ -56,7 +56,11 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
             .find(|instruction| instruction.range.contains_range(range))
             .map_or_else(
                 || "a comment".to_owned(),
-                |instruction| format!("a `{}` instruction", instruction.keyword.as_str()),
+                |instruction| {
+                    let keyword = instruction.keyword.as_str();
+                    let article = if keyword.starts_with(['A', 'E', 'O']) { "an" } else { "a" };
+                    format!("{article} `{keyword}` instruction")
+                },
             );
         out.push(
             Diagnostic::new(
