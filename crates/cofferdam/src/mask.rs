@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn masks_ascii_and_keeps_offsets() {
         let source = "FROM a\nENV TOKEN=abc123 X=1\n";
-        let window = MaskedWindow::new(source, 7..26, &[TextRange::new(17, 23)]);
+        let window = MaskedWindow::new(source, 7..27, &[TextRange::new(17, 23)]);
         assert_eq!(window.text(), "ENV TOKEN=****** X=1");
         assert_eq!(window.map(17), 10);
         assert_eq!(window.map(24), 17);

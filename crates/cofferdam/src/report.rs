@@ -55,6 +55,9 @@ pub(crate) struct FileError {
     /// Index into [`Report::files`] when the file was read, so the error can show its source.
     pub(crate) file: Option<usize>,
     pub(crate) range: Option<TextRange>,
+    /// Whether `start` is a real position; JSON consumers always get a position (1:1 for a file
+    /// that could not be opened), but humans are not shown an invented one.
+    pub(crate) located: bool,
     pub(crate) start: LineColumn,
     pub(crate) end: LineColumn,
     pub(crate) kind: ErrorKind,

@@ -27,6 +27,10 @@ const MAX_FILE_SIZE: u64 = u32::MAX as u64;
 
 pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<ExitStatus> {
     let report = run(settings);
+    if report.files.is_empty() && report.errors.is_empty() && !settings.quiet {
+        // Not an error (an empty directory is clean), but usually a wrong path.
+        eprintln!("cofferdam: warning: no Dockerfiles found under the given paths");
+    }
     printer::print_report(&report, settings, out)?;
     Ok(exit_status(&report, settings))
 }
@@ -108,6 +112,7 @@ fn run(settings: &CheckSettings) -> Report {
                 path: source.name().to_owned(),
                 file: Some(index),
                 range: Some(error.range),
+                located: true,
                 start: source.line_column(error.range.start()),
                 end: source.line_column(error.range.end()),
                 kind: ErrorKind::Syntax,
@@ -175,6 +180,7 @@ fn io_error(path: String, message: String, position: Option<LineColumn>) -> File
         path,
         file: None,
         range: None,
+        located: position.is_some(),
         start,
         end: start,
         kind: ErrorKind::Io,

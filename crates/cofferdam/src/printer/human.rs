@@ -16,6 +16,9 @@ use crate::mask::{MaskedWindow, scrub};
 use crate::report::{CheckedFile, FileError, Finding, Item, Report};
 use crate::resolve::CheckSettings;
 
+/// Characters per line of a `= why:` or `= help:` note before it wraps.
+const NOTE_WIDTH: usize = 80;
+
 pub(super) fn print(
     report: &Report,
     settings: &CheckSettings,
@@ -75,7 +78,7 @@ fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding) -> St
         group = group.element(
             Level::NOTE
                 .with_name("why")
-                .message(normalize_untrusted_str(&why)),
+                .message(super::wrap(&normalize_untrusted_str(&why), NOTE_WIDTH)),
         );
     }
     if let Some(fix) = &diagnostic.fix {
@@ -85,7 +88,8 @@ fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding) -> St
             Applicability::Unsafe => format!("{description} [unsafe fix]"),
             Applicability::DisplayOnly => description,
         };
-        group = group.element(Level::HELP.message(normalize_untrusted_str(&text)));
+        group = group
+            .element(Level::HELP.message(super::wrap(&normalize_untrusted_str(&text), NOTE_WIDTH)));
     }
     renderer.render(&[group])
 }
@@ -105,11 +109,17 @@ fn render_error(renderer: &Renderer, report: &Report, error: &FileError) -> Stri
                 .primary_title(scrub(&error.message, &secrets))
                 .element(snippet)
         }
-        _ => Level::ERROR.primary_title(error.message.as_str()).element(
-            Origin::path(error.path.as_str())
-                .line(error.start.line as usize)
-                .char_column(error.start.column as usize),
-        ),
+        _ => {
+            let mut origin = Origin::path(error.path.as_str());
+            if error.located {
+                origin = origin
+                    .line(error.start.line as usize)
+                    .char_column(error.start.column as usize);
+            }
+            Level::ERROR
+                .primary_title(error.message.as_str())
+                .element(origin)
+        }
     };
     renderer.render(&[group])
 }

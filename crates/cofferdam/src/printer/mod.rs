@@ -40,6 +40,26 @@ pub(crate) fn why(meta: &RuleMeta) -> String {
         .join(" ")
 }
 
+/// Greedy word wrap; long prose notes stay readable in an 80-100 column terminal, and the
+/// renderer indents continuation lines under the note's first word.
+pub(crate) fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
 /// "1 finding", "2 findings".
 pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
@@ -76,5 +96,20 @@ pub(crate) fn summary_line(report: &Report) -> String {
             "{findings} and {} in {files} checked",
             plural(errors, "error")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_on_word_boundaries() {
+        assert_eq!(wrap("aa bb cc dd", 5), "aa bb\ncc dd");
+        assert_eq!(wrap("  one   two ", 80), "one two");
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            "averyveryverylongword\nx"
+        );
     }
 }
