@@ -76,7 +76,9 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
             "the final stage has no `USER`: a `scratch` image runs as uid 0".to_owned(),
             Severity::High,
         ),
-        Base::Image { unresolved: true, .. } => (
+        Base::Image {
+            unresolved: true, ..
+        } => (
             "the final stage has no `USER`; its base image is not known, and most run as root"
                 .to_owned(),
             Severity::Medium,
@@ -87,13 +89,34 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
             Severity::High,
         ),
     };
-    out.push(
-        Diagnostic::new(MissingUser::META, stage.from.range, message)
-            .with_severity(severity)
-            .with_fix(Fix::display_only(
-                "create an unprivileged user and add `USER <uid>` at the end of the final stage",
-            )),
-    );
+    let mut diagnostic = Diagnostic::new(MissingUser::META, stage.from.range, message)
+        .with_severity(severity)
+        .with_fix(Fix::display_only(
+            "create an unprivileged user and add `USER <uid>` at the end of the final stage",
+        ));
+    // A user created in the final stage but never switched to is the most common cause.
+    let created = ctx
+        .scripts
+        .iter()
+        .filter(|script| script.stage == stage.index)
+        .flat_map(|script| {
+            script
+                .script
+                .commands
+                .iter()
+                .filter(|command| {
+                    matches!(command.unwrapped().program(), Some("useradd" | "adduser"))
+                })
+                .map(|command| script.source_range(command.range))
+        })
+        .next();
+    if let Some(range) = created {
+        diagnostic = diagnostic.with_label(
+            range,
+            "a user is created here, but `USER` never switches to it",
+        );
+    }
+    out.push(diagnostic);
 }
 
 #[cfg(test)]
@@ -103,9 +126,35 @@ mod tests {
 
     #[test]
     fn flags_the_final_from() {
-        assert_eq!(lines(MissingUser::META, "FROM a:1 AS b\nUSER app\nFROM c:1\nRUN x\n"), [3]);
-        assert!(lines(MissingUser::META, "FROM a:1 AS b\nUSER app\nFROM b\nRUN x\n").is_empty());
+        assert_eq!(
+            lines(
+                MissingUser::META,
+                "FROM a:1 AS b\nUSER app\nFROM c:1\nRUN x\n"
+            ),
+            [3]
+        );
+        assert!(
+            lines(
+                MissingUser::META,
+                "FROM a:1 AS b\nUSER app\nFROM b\nRUN x\n"
+            )
+            .is_empty()
+        );
         assert!(lines(MissingUser::META, "FROM gcr.io/distroless/static:nonroot\n").is_empty());
         assert_eq!(lines(MissingUser::META, "FROM scratch\nCOPY a /a\n"), [1]);
+    }
+
+    #[test]
+    fn points_at_a_created_but_unused_user() {
+        let found = crate::rules::test::lint(
+            MissingUser::META,
+            "FROM debian:12\nRUN useradd --uid 10001 app\nCMD [\"app\"]\n",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].labels.len(), 1);
+        assert_eq!(
+            found[0].labels[0].range,
+            cofferdam_diagnostics::TextRange::new(19, 42)
+        );
     }
 }
