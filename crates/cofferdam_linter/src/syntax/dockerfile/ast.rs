@@ -15,7 +15,7 @@ pub struct Dockerfile {
     /// The escape character: `\` unless a `# escape=` directive chose `` ` ``.
     pub escape: char,
     pub instructions: Vec<Instruction>,
-    /// Every comment line, including comments inside line continuations (which BuildKit drops)
+    /// Every comment line, including comments inside line continuations (which `BuildKit` drops)
     /// and excluding parser directives and heredoc bodies.
     pub comments: Vec<TextRange>,
     /// Recoverable syntax errors. The parser always returns a tree; an instruction it cannot
@@ -32,7 +32,7 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// A parser directive such as `# escape=\``.
+/// A parser directive such as ``# escape=` ``.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
     /// Lower-cased directive name (`syntax`, `escape`, `check`).
