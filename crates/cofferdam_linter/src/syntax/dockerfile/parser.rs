@@ -531,7 +531,8 @@ impl<'t> Parser<'t> {
         let (flags, args) = self.flags(mapped, keyword_end);
         let named = keyword.as_str();
         let kind = match keyword {
-            _ if depth > 0 && matches!(keyword, Keyword::Onbuild) => {
+            // `ONBUILD ONBUILD` is not parsed further, which also bounds the recursion.
+            Keyword::Onbuild if depth > 0 => {
                 self.error(
                     keyword_range,
                     "expected a trigger instruction other than `ONBUILD`, `FROM` or `MAINTAINER`",
@@ -541,13 +542,16 @@ impl<'t> Parser<'t> {
                 }
             }
             Keyword::Unknown => {
-                self.error(
-                    keyword_range,
+                let message = if keyword_text.is_empty() {
+                    // Only possible for a line holding nothing but a continuation.
+                    "expected an instruction such as `FROM`, `RUN` or `COPY`".to_owned()
+                } else {
                     format!(
                         "expected an instruction such as `FROM`, `RUN` or `COPY`, found `{}`",
                         shorten(keyword_text)
-                    ),
-                );
+                    )
+                };
+                self.error(keyword_range, message);
                 InstructionKind::Invalid {
                     args: self.words(mapped, args),
                 }

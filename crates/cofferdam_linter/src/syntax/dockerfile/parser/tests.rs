@@ -1021,6 +1021,32 @@ fn unicode_text_keeps_char_boundaries() {
 }
 
 #[test]
+fn lone_continuation_lines() {
+    let text = "\\\nFROM x\n";
+    let dockerfile = ok(text);
+    assert_eq!(at(text, dockerfile.instructions[0].keyword_range), "FROM");
+    let text = "FROM x\n  \\  \n";
+    let (dockerfile, errors) = with_errors(text);
+    assert_eq!(
+        errors,
+        ["expected an instruction such as `FROM`, `RUN` or `COPY`"]
+    );
+    assert_eq!(dockerfile.instructions.len(), 2);
+}
+
+#[test]
+fn backtick_escape_in_words() {
+    let text = "# escape=`\nENV A=a` b B=\"x`\"y\" C=C:\\dir\n";
+    let dockerfile = ok(text);
+    let env = pairs(&dockerfile.instructions[0]);
+    let values: Vec<&str> = env
+        .iter()
+        .map(|p| p.value.as_ref().unwrap().raw.as_str())
+        .collect();
+    assert_eq!(values, ["a` b", "\"x`\"y\"", "C:\\dir"]);
+}
+
+#[test]
 fn keyword_split_across_a_continuation() {
     let text = "RU\\\nN echo x\n";
     let dockerfile = ok(text);
