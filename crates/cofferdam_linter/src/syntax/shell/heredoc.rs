@@ -39,7 +39,10 @@ pub(super) fn mask(text: &str, tree: &Tree) -> Option<(String, Vec<Heredoc>)> {
         let Some((operator_start, strip_tabs)) = operator_before(bytes, start) else {
             continue;
         };
-        let delimiter: String = text[start..end]
+        let Some(delimiter) = text.get(start..end) else {
+            continue;
+        };
+        let delimiter: String = delimiter
             .chars()
             .filter(|c| !matches!(c, '\'' | '"' | '\\'))
             .collect();

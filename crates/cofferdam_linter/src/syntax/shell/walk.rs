@@ -25,7 +25,22 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
+/// Parses `text`. tree-sitter-bash's external scanner passes non-ASCII code points to the C
+/// `isdigit` family, which indexes a 384-entry table: `echo {` followed by a supplementary-plane
+/// character crashes the process. So every non-ASCII byte is parsed as `.`, which, like a
+/// non-ASCII character in bash, is a word character but not a name character. Byte offsets are
+/// unchanged, and word values are always decoded from the original text.
 fn parse_tree(text: &str) -> Option<Tree> {
+    let sanitized;
+    let bytes = if text.is_ascii() {
+        text.as_bytes()
+    } else {
+        sanitized = text
+            .bytes()
+            .map(|b| if b.is_ascii() { b } else { b'.' })
+            .collect::<Vec<u8>>();
+        &sanitized
+    };
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -35,7 +50,7 @@ fn parse_tree(text: &str) -> Option<Tree> {
                 .ok()?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(text, None)
+        slot.as_mut()?.parse(bytes, None)
     })
 }
 
@@ -154,15 +169,34 @@ impl Mapping {
     }
 }
 
-fn range_of(node: Node<'_>) -> TextRange {
-    TextRange::from_usize(node.start_byte(), node.end_byte())
+/// The byte range of `node`, widened to character boundaries: in error recovery the sanitised
+/// parse (see [`parse_tree`]) can split the bytes of one non-ASCII character.
+pub(super) fn span(text: &str, node: Node<'_>) -> std::ops::Range<usize> {
+    let mut start = node.start_byte().min(text.len());
+    let mut end = node.end_byte().clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// The text of `node`.
+pub(super) fn src<'t>(text: &'t str, node: Node<'_>) -> &'t str {
+    &text[span(text, node)]
 }
 
 impl Walker<'_> {
+    fn range(&self, node: Node<'_>) -> TextRange {
+        span(self.text, node).into()
+    }
+
     fn word(&self, node: Node<'_>) -> ShellWord {
         ShellWord {
-            range: range_of(node),
-            raw: self.text[node.byte_range()].to_owned(),
+            range: self.range(node),
+            raw: src(self.text, node).to_owned(),
             value: word::value(node, self.text),
         }
     }
@@ -190,7 +224,7 @@ impl Walker<'_> {
                 first
             }
             "pipeline" => {
-                self.pipeline(node, &[], range_of(node), ctx, nesting);
+                self.pipeline(node, &[], self.range(node), ctx, nesting);
                 None
             }
             "list" => {
@@ -233,7 +267,7 @@ impl Walker<'_> {
     }
 
     fn scoped(&mut self, node: Node<'_>, ctx: Ctx, nesting: u16) {
-        self.scopes.push(range_of(node));
+        self.scopes.push(self.range(node));
         self.children(node, ctx, nesting);
         self.scopes.pop();
     }
@@ -262,7 +296,7 @@ impl Walker<'_> {
             }
             // `a | b > f` parses as `(a | b) > f`, but the shell redirects `b` only.
             Some((body, "pipeline")) => {
-                self.pipeline(body, &redirects, range_of(node), ctx, nesting);
+                self.pipeline(body, &redirects, self.range(node), ctx, nesting);
                 None
             }
             // A compound command's redirects (`while …; done < f`) belong to no simple command;
@@ -306,10 +340,10 @@ impl Walker<'_> {
     /// `redirected_statement`, then walks its substitutions and re-enters nested scripts.
     fn command(&mut self, node: Node<'_>, redirects: &[Node<'_>], ctx: Ctx, nesting: u16) -> usize {
         let mut command = Command {
-            range: range_of(node),
+            range: self.range(node),
             assignments: Vec::new(),
             name: ShellWord {
-                range: TextRange::empty(node.start_byte() as u32),
+                range: TextRange::empty(self.range(node).start()),
                 ..ShellWord::default()
             },
             args: Vec::new(),
@@ -355,6 +389,7 @@ impl Walker<'_> {
         if !command.args.is_sorted_by_key(|a| a.range.start()) {
             command.args.sort_by_key(|a| a.range.start());
         }
+        self.join_continued_words(&mut command);
         self.record_set(&command);
         let index = self.script.commands.len();
         self.script.commands.push(command);
@@ -366,6 +401,45 @@ impl Walker<'_> {
         }
         self.reenter(index, ctx);
         index
+    }
+
+    /// The shell removes backslash-newline before splitting words, so `ins\<newline>tall` is one
+    /// word; tree-sitter-bash makes it two. Words joined only by a continuation are merged.
+    fn join_continued_words(&self, command: &mut Command) {
+        let continued = |a: &ShellWord, b: &ShellWord| {
+            matches!(
+                self.text
+                    .get(a.range.end() as usize..b.range.start() as usize),
+                Some("\\\n" | "\\\r\n")
+            )
+        };
+        let merge = |a: &mut ShellWord, b: ShellWord| {
+            a.range = a.range.cover(b.range);
+            self.text
+                .get(a.range.to_std())
+                .unwrap_or("")
+                .clone_into(&mut a.raw);
+            a.value = match (a.value.take(), b.value) {
+                (Some(mut x), Some(y)) => {
+                    x.push_str(&y);
+                    Some(x)
+                }
+                _ => None,
+            };
+        };
+        while !command.args.is_empty() && continued(&command.name, &command.args[0]) {
+            let next = command.args.remove(0);
+            merge(&mut command.name, next);
+        }
+        let mut i = 0;
+        while i + 1 < command.args.len() {
+            if continued(&command.args[i], &command.args[i + 1]) {
+                let next = command.args.remove(i + 1);
+                merge(&mut command.args[i], next);
+            } else {
+                i += 1;
+            }
+        }
     }
 
     fn simple_command_parts(&self, node: Node<'_>, command: &mut Command) {
@@ -397,11 +471,11 @@ impl Walker<'_> {
     fn assignment(&self, node: Node<'_>) -> Assignment {
         let name = node
             .child_by_field_name("name")
-            .map(|n| self.text[n.byte_range()].to_owned())
+            .map(|n| src(self.text, n).to_owned())
             .unwrap_or_default();
         let value = node.child_by_field_name("value").map_or_else(
             || ShellWord {
-                range: TextRange::empty(node.end_byte() as u32),
+                range: TextRange::empty(self.range(node).end()),
                 raw: String::new(),
                 value: Some(String::new()),
             },
@@ -410,7 +484,7 @@ impl Walker<'_> {
         Assignment {
             name,
             value,
-            range: range_of(node),
+            range: self.range(node),
         }
     }
 
@@ -440,7 +514,7 @@ impl Walker<'_> {
             operator: String::new(),
             fd: None,
             target: None,
-            range: range_of(node),
+            range: self.range(node),
             heredoc_body: None,
         };
         let mut cursor = node.walk();
@@ -451,15 +525,15 @@ impl Walker<'_> {
             let child = cursor.node();
             match (cursor.field_name(), child.kind()) {
                 (Some("descriptor"), _) => {
-                    redirect.fd = self.text[child.byte_range()].parse().ok();
+                    redirect.fd = src(self.text, child).parse().ok();
                 }
                 (_, "heredoc_start") => {
                     // Only reached when masking failed; the delimiter is the target.
                     redirect.target = Some(self.word(child));
                     redirect.range =
-                        TextRange::new(redirect.range.start(), child.end_byte() as u32);
+                        TextRange::new(redirect.range.start(), self.range(child).end());
                 }
-                (_, "heredoc_body") => redirect.heredoc_body = Some(range_of(child)),
+                (_, "heredoc_body") => redirect.heredoc_body = Some(self.range(child)),
                 (_, "file_redirect" | "herestring_redirect") => {
                     // tree-sitter-bash nests `> f` of `cat <<EOF > f` in the heredoc redirect.
                     self.redirect(child, command);
@@ -477,7 +551,7 @@ impl Walker<'_> {
                     if redirect.target.is_none() {
                         redirect.target = Some(self.word(child));
                         redirect.range =
-                            TextRange::new(redirect.range.start(), child.end_byte() as u32);
+                            TextRange::new(redirect.range.start(), self.range(child).end());
                     } else {
                         // `cmd 2>&1 arg`: tree-sitter-bash makes `arg` a second destination,
                         // but the shell passes it to the command.
@@ -498,7 +572,7 @@ impl Walker<'_> {
         match self.heredoc_at(token.start_byte()) {
             Some(doc) if doc.strip_tabs => "<<-".to_owned(),
             Some(_) => "<<".to_owned(),
-            None => self.text[token.byte_range()].to_owned(),
+            None => src(self.text, token).to_owned(),
         }
     }
 
@@ -660,10 +734,10 @@ impl Walker<'_> {
                 }) else {
                     return;
                 };
-                (
-                    self.text[body.to_std()].to_owned(),
-                    Mapping::Shift(body.start()),
-                )
+                let Some(body_text) = self.text.get(body.to_std()) else {
+                    return;
+                };
+                (body_text.to_owned(), Mapping::Shift(body.start()))
             }
         };
         let inner = parse_script(&script, self.depth + 1, pipefail);

@@ -11,7 +11,7 @@ pub(super) fn value(node: Node<'_>, text: &str) -> Option<String> {
 
 /// Appends the decoded value of `node` to `out`; returns `false` at the first expansion.
 fn push_value(node: Node<'_>, text: &str, out: &mut String) -> bool {
-    let raw = &text[node.byte_range()];
+    let raw = super::walk::src(text, node);
     if !node.is_named() {
         // Keywords and operators used as words: `export`, `[[`, `==`.
         out.push_str(raw);
@@ -47,7 +47,7 @@ fn push_value(node: Node<'_>, text: &str, out: &mut String) -> bool {
                 if child.is_named() {
                     ok = push_value(child, text, out);
                 } else {
-                    out.push_str(&text[child.byte_range()]);
+                    out.push_str(super::walk::src(text, child));
                 }
                 if !ok {
                     break;
