@@ -5,9 +5,9 @@
 //! `|` pipelines that join them, and whether `set -o pipefail` is in force. Offsets are byte
 //! offsets into the text handed to [`parse`]; the Dockerfile layer maps them back to the file.
 //!
-//! The work is split in four: [`walk`] turns the syntax tree into [`Script`], [`word`] performs
-//! quote removal, [`heredoc`] masks heredoc bodies (tree-sitter-bash mis-nests the rest of a
-//! command line into a heredoc redirect), and [`wrappers`] sees through `sudo`, `env`, `xargs`
+//! The work is split in four: `walk` turns the syntax tree into [`Script`], `word` performs
+//! quote removal, `heredoc` masks heredoc bodies (tree-sitter-bash mis-nests the rest of a
+//! command line into a heredoc redirect), and `wrappers` sees through `sudo`, `env`, `xargs`
 //! and friends. Commands in `sh -c '…'`, `su -c …`, `eval '…'` and `bash <<EOF` bodies are
 //! parsed again and merged in, with their ranges mapped back into the outer text.
 

@@ -281,6 +281,18 @@ fn heredoc_marker_without_body() {
     assert_eq!(cat.redirects[1].operator, ">>");
     assert_eq!(at(text, s.commands[1].range), "chmod 777 /etc/sudoers");
 
+    // Two heredocs on one line have consecutive bodies.
+    let text = "cat <<A <<B > f\na\nA\nb\nB\necho x";
+    let s = parse(text);
+    assert_eq!(names(&s), ["cat", "echo"]);
+    let bodies: Vec<&str> = s.commands[0]
+        .redirects
+        .iter()
+        .filter_map(|r| r.heredoc_body.map(|b| at(text, b)))
+        .collect();
+    assert_eq!(bodies, ["a\n", "b\n"]);
+    assert_eq!(s.commands[0].redirects[2].operator, ">");
+
     // tree-sitter-bash alone errs on a heredoc in a later pipeline element.
     let s = parse("a | cat <<EOF > f");
     assert!(!s.has_errors);

@@ -389,6 +389,9 @@ impl Walker<'_> {
         if !command.args.is_sorted_by_key(|a| a.range.start()) {
             command.args.sort_by_key(|a| a.range.start());
         }
+        if !command.redirects.is_sorted_by_key(|r| r.range.start()) {
+            command.redirects.sort_by_key(|r| r.range.start());
+        }
         self.join_continued_words(&mut command);
         self.record_set(&command);
         let index = self.script.commands.len();
