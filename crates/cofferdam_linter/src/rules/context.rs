@@ -114,8 +114,7 @@ fn heredoc_is_script(command_line: &str, heredoc: &Heredoc) -> bool {
             Some(first) if first.starts_with("#!") => first
                 .trim_start_matches("#!")
                 .split_whitespace()
-                .filter(|word| !word.ends_with("/env"))
-                .next()
+                .find(|word| !word.ends_with("/env"))
                 .is_some_and(is_shell),
             _ => true,
         };
