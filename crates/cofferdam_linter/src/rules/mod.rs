@@ -55,6 +55,21 @@ pub static RULES: &[Rule] = &[
     dockerfile!(user::named_user::NamedUser),
     // Shell-analysis rules (RUN bodies):
     // Instruction-structure rules:
+    dockerfile!(network::ssh_port_exposed::SshPortExposed),
+    dockerfile!(network::privileged_port_non_root::PrivilegedPortNonRoot),
+    dockerfile!(network::port_out_of_range::PortOutOfRange),
+    dockerfile!(healthcheck::missing_healthcheck::MissingHealthcheck),
+    dockerfile!(healthcheck::multiple_healthchecks::MultipleHealthchecks),
+    dockerfile!(build::copy_from_own_stage::CopyFromOwnStage),
+    dockerfile!(build::duplicate_stage_name::DuplicateStageName),
+    dockerfile!(build::multiple_cmd::MultipleCmd),
+    dockerfile!(build::multiple_entrypoint::MultipleEntrypoint),
+    dockerfile!(build::relative_workdir::RelativeWorkdir),
+    dockerfile!(build::copy_dest_not_directory::CopyDestNotDirectory),
+    dockerfile!(build::maintainer_deprecated::MaintainerDeprecated),
+    dockerfile!(build::shell_form_entrypoint::ShellFormEntrypoint),
+    dockerfile!(build::copy_without_chown::CopyWithoutChown),
+    dockerfile!(build::system_path_workdir::SystemPathWorkdir),
 ];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.

@@ -1,2 +1,6 @@
 //! `network` rules for Dockerfiles.
 
+mod exposed_ports;
+pub mod port_out_of_range;
+pub mod privileged_port_non_root;
+pub mod ssh_port_exposed;
