@@ -1,2 +1,3 @@
 //! `filesystem` rules for Dockerfiles.
 
+pub mod world_writable_permissions;

@@ -1,7 +1,9 @@
 //! `image` rules for Dockerfiles: what the build starts from and what it pulls in.
 
+pub mod add_from_url;
 pub mod image_not_digest_pinned;
 pub mod latest_tag;
+pub mod remote_script_piped_to_shell;
 pub mod untagged_image;
 
 use crate::model::{Base, ImageRef, Stage};
