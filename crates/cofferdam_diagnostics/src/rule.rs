@@ -179,7 +179,7 @@ macro_rules! declare_rule {
         $vis struct $rule;
 
         impl $rule {
-            pub const META: &'static $crate::RuleMeta = &$crate::RuleMeta {
+            $vis const META: &'static $crate::RuleMeta = &$crate::RuleMeta {
                 code: $code,
                 name: $name,
                 category: $crate::Category::$category,

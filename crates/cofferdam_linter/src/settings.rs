@@ -100,7 +100,9 @@ impl Settings {
 }
 
 fn index_of(meta: &RuleMeta) -> Option<usize> {
-    RULES.iter().position(|rule| std::ptr::eq(rule.meta, meta) || rule.meta.code == meta.code)
+    RULES
+        .iter()
+        .position(|rule| std::ptr::eq(rule.meta, meta) || rule.meta.code == meta.code)
 }
 
 fn matching(key: &str) -> Result<Vec<usize>, UnknownSelector> {

@@ -84,7 +84,7 @@ fn exceptions() -> BTreeSet<(String, String)> {
 }
 
 /// Sorts failures into real ones and documented exceptions; stale exceptions are failures.
-fn settle(tool: &str, failed: Vec<(String, String)>, checked: &BTreeSet<String>) -> Vec<String> {
+fn settle(tool: &str, failed: &[(String, String)], checked: &BTreeSet<String>) -> Vec<String> {
     let exceptions = exceptions();
     let mut failures: Vec<String> = failed
         .iter()
@@ -187,7 +187,7 @@ fn trivy_examples() {
         "only {} trivy samples checked",
         checked.len()
     );
-    let failures = settle("trivy", failed, &checked);
+    let failures = settle("trivy", &failed, &checked);
     assert!(
         failures.is_empty(),
         "trivy conformance:\n{}",
@@ -205,7 +205,8 @@ struct Expected {
 #[derive(serde::Deserialize)]
 struct Query {
     platform: String,
-    query_dir: String,
+    #[serde(rename = "query_dir")]
+    directory: String,
     id: String,
 }
 
@@ -226,12 +227,12 @@ fn kics_dockerfile_queries() {
                 unmapped.contains_key(&("kics".to_owned(), query.id.clone())),
                 "kics {} ({}) is neither aliased by a rule nor listed in unmapped.tsv",
                 query.id,
-                query.query_dir
+                query.directory
             );
             continue;
         }
         mapped += 1;
-        let dir = root().join("kics/dockerfile").join(&query.query_dir);
+        let dir = root().join("kics/dockerfile").join(&query.directory);
         let expected: Vec<Expected> = serde_json::from_str(
             &fs::read_to_string(dir.join("positive_expected_result.json")).expect("expectations"),
         )
@@ -257,7 +258,7 @@ fn kics_dockerfile_queries() {
                 .into_owned();
             let text = fs::read_to_string(path).expect("fixture");
             let fired = lint_lines(&codes, &name, &text);
-            let sample = format!("{}/{name}", query.query_dir);
+            let sample = format!("{}/{name}", query.directory);
             checked.insert(sample.clone());
             if name.starts_with("negative") {
                 if !fired.is_empty() {
@@ -288,7 +289,7 @@ fn kics_dockerfile_queries() {
         }
     }
     assert!(mapped >= 30, "only {mapped} KICS queries mapped");
-    let failures = settle("kics", failed, &checked);
+    let failures = settle("kics", &failed, &checked);
     assert!(
         failures.is_empty(),
         "kics conformance:\n{}",

@@ -48,7 +48,10 @@ fn expectations(text: &str) -> BTreeSet<(u32, String)> {
 }
 
 fn rule_of(path: &Path) -> String {
-    let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("utf-8 name");
     name.split('.').next().expect("stem").to_owned()
 }
 
@@ -61,10 +64,15 @@ fn fixtures_match_their_markers() {
         let text = fs::read_to_string(&path).expect("readable fixture");
         let expected = expectations(&text);
         let owner = rule_of(&path);
-        let mut selected: BTreeSet<String> = expected.iter().map(|(_, name)| name.clone()).collect();
+        let mut selected: BTreeSet<String> =
+            expected.iter().map(|(_, name)| name.clone()).collect();
         selected.insert(owner.clone());
         for name in &selected {
-            assert!(find_rule(name).is_some(), "{}: unknown rule `{name}`", path.display());
+            assert!(
+                find_rule(name).is_some(),
+                "{}: unknown rule `{name}`",
+                path.display()
+            );
         }
         let settings = Settings::default()
             .with_selection(&selected.iter().cloned().collect::<Vec<_>>(), &[], &[])
@@ -80,19 +88,36 @@ fn fixtures_match_their_markers() {
         let actual: BTreeSet<(u32, String)> = result
             .diagnostics
             .iter()
-            .map(|d| (source.line_column(d.range.start()).line, d.rule.name.to_owned()))
+            .map(|d| {
+                (
+                    source.line_column(d.range.start()).line,
+                    d.rule.name.to_owned(),
+                )
+            })
             .collect();
         for missing in expected.difference(&actual) {
-            failures.push(format!("{}:{}: expected `{}` but it did not fire", path.display(), missing.0, missing.1));
+            failures.push(format!(
+                "{}:{}: expected `{}` but it did not fire",
+                path.display(),
+                missing.0,
+                missing.1
+            ));
         }
         for extra in actual.difference(&expected) {
             let message = result
                 .diagnostics
                 .iter()
-                .find(|d| source.line_column(d.range.start()).line == extra.0 && d.rule.name == extra.1)
+                .find(|d| {
+                    source.line_column(d.range.start()).line == extra.0 && d.rule.name == extra.1
+                })
                 .map(|d| d.message.clone())
                 .unwrap_or_default();
-            failures.push(format!("{}:{}: unexpected `{}`: {message}", path.display(), extra.0, extra.1));
+            failures.push(format!(
+                "{}:{}: unexpected `{}`: {message}",
+                path.display(),
+                extra.0,
+                extra.1
+            ));
         }
         let is_negative = path.to_string_lossy().contains(".ok.");
         if is_negative {
@@ -109,7 +134,11 @@ fn fixtures_match_their_markers() {
             );
         }
     }
-    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -126,7 +155,11 @@ fn every_rule_has_a_positive_and_a_negative_fixture() {
             }
         }
     }
-    assert!(missing.is_empty(), "missing fixtures:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "missing fixtures:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -146,7 +179,11 @@ fn messages_are_short_lower_case_without_trailing_period() {
                 || message.len() > 120
                 || message.is_empty()
             {
-                bad.push(format!("{} ({}): {message}", path.display(), diagnostic.rule.name));
+                bad.push(format!(
+                    "{} ({}): {message}",
+                    path.display(),
+                    diagnostic.rule.name
+                ));
             }
         }
     }

@@ -25,8 +25,16 @@ fn codes_and_names_are_unique_and_well_formed() {
         assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
         assert!(names.insert(meta.name), "duplicate name {}", meta.name);
         let (prefix, digits) = meta.code.split_at(3);
-        assert!(prefix.bytes().all(|b| b.is_ascii_uppercase()), "{}", meta.code);
-        assert!(digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()), "{}", meta.code);
+        assert!(
+            prefix.bytes().all(|b| b.is_ascii_uppercase()),
+            "{}",
+            meta.code
+        );
+        assert!(
+            digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()),
+            "{}",
+            meta.code
+        );
         assert!(
             meta.name
                 .bytes()
@@ -72,27 +80,43 @@ fn docs_have_the_required_sections_in_order() {
             let position = doc
                 .find(&format!("{heading}\n"))
                 .unwrap_or_else(|| panic!("{}: missing `{heading}`", rule.meta.name));
-            assert!(position >= last, "{}: `{heading}` out of order", rule.meta.name);
+            assert!(
+                position >= last,
+                "{}: `{heading}` out of order",
+                rule.meta.name
+            );
             last = position;
         }
-        assert!(!rule.meta.summary().is_empty(), "{}: empty summary", rule.meta.name);
+        assert!(
+            !rule.meta.summary().is_empty(),
+            "{}: empty summary",
+            rule.meta.name
+        );
     }
 }
 
 #[test]
 fn doc_examples_fire_and_use_instead_is_clean() {
-    for rule in RULES.iter().filter(|rule| rule.meta.inputs.contains(&Input::Dockerfile)) {
+    for rule in RULES
+        .iter()
+        .filter(|rule| rule.meta.inputs.contains(&Input::Dockerfile))
+    {
         let doc = rule.meta.documentation();
         let settings = Settings::default()
             .with_selection(&[rule.meta.code.to_owned()], &[], &[])
             .expect("registered");
         let example = code_block(&doc, "## Example")
             .unwrap_or_else(|| panic!("{}: no Example code block", rule.meta.name));
-        let fixed = code_block(&doc, "## Use instead")
+        let use_instead = code_block(&doc, "## Use instead")
             .unwrap_or_else(|| panic!("{}: no Use instead code block", rule.meta.name));
-        let fired = lint_dockerfile(&SourceFile::new("Dockerfile", example), &settings).diagnostics;
-        assert!(!fired.is_empty(), "{}: the Example does not fire", rule.meta.name);
-        let clean = lint_dockerfile(&SourceFile::new("Dockerfile", fixed), &settings).diagnostics;
+        let found = lint_dockerfile(&SourceFile::new("Dockerfile", example), &settings).diagnostics;
+        assert!(
+            !found.is_empty(),
+            "{}: the Example does not fire",
+            rule.meta.name
+        );
+        let clean =
+            lint_dockerfile(&SourceFile::new("Dockerfile", use_instead), &settings).diagnostics;
         assert!(
             clean.is_empty(),
             "{}: `Use instead` still fires: {:?}",

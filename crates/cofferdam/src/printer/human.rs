@@ -95,31 +95,28 @@ fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding) -> St
 }
 
 fn render_error(renderer: &Renderer, report: &Report, error: &FileError) -> String {
-    let group: Group<'_> = match (error.file, error.range) {
-        (Some(index), Some(range)) => {
-            let file = &report.files[index];
-            let secrets = file.secrets();
-            let masked = masked_lines(file, range);
-            let span = masked.map(range.start() as usize)..masked.map(range.end() as usize);
-            let snippet = Snippet::source(masked.text().to_owned())
-                .line_start(file.source.line_index(range.start()) + 1)
-                .path(error.path.as_str())
-                .annotation(AnnotationKind::Primary.span(span));
-            Level::ERROR
-                .primary_title(scrub(&error.message, &secrets))
-                .element(snippet)
+    let group: Group<'_> = if let (Some(index), Some(range)) = (error.file, error.range) {
+        let file = &report.files[index];
+        let secrets = file.secrets();
+        let masked = masked_lines(file, range);
+        let span = masked.map(range.start() as usize)..masked.map(range.end() as usize);
+        let snippet = Snippet::source(masked.text().to_owned())
+            .line_start(file.source.line_index(range.start()) + 1)
+            .path(error.path.as_str())
+            .annotation(AnnotationKind::Primary.span(span));
+        Level::ERROR
+            .primary_title(scrub(&error.message, &secrets))
+            .element(snippet)
+    } else {
+        let mut origin = Origin::path(error.path.as_str());
+        if error.located {
+            origin = origin
+                .line(error.start.line as usize)
+                .char_column(error.start.column as usize);
         }
-        _ => {
-            let mut origin = Origin::path(error.path.as_str());
-            if error.located {
-                origin = origin
-                    .line(error.start.line as usize)
-                    .char_column(error.start.column as usize);
-            }
-            Level::ERROR
-                .primary_title(error.message.as_str())
-                .element(origin)
-        }
+        Level::ERROR
+            .primary_title(error.message.as_str())
+            .element(origin)
     };
     renderer.render(&[group])
 }

@@ -237,15 +237,16 @@ impl<'a> DockerfileModel<'a> {
     /// when no `USER` is set in the chain (the base image's user applies, usually root).
     pub fn effective_user(&self, stage: usize) -> Option<EffectiveUser<'a>> {
         let current = &self.stages[stage];
-        let found = current
-            .instructions
-            .iter()
-            .enumerate()
-            .rev()
-            .find_map(|(index, instruction)| match &instruction.kind {
-                InstructionKind::User(word) => Some((index, instruction, word)),
-                _ => None,
-            });
+        let found =
+            current
+                .instructions
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(index, instruction)| match &instruction.kind {
+                    InstructionKind::User(word) => Some((index, instruction, word)),
+                    _ => None,
+                });
         match found {
             Some((index, instruction, word)) => {
                 let expanded = self.expand_at(stage, index, word);

@@ -69,7 +69,10 @@ mod tests {
     #[test]
     fn latest_only() {
         assert_eq!(lines(LatestTag::META, "FROM alpine:latest\n"), [1]);
-        assert_eq!(lines(LatestTag::META, "ARG T=latest\nFROM alpine:$T\n"), [2]);
+        assert_eq!(
+            lines(LatestTag::META, "ARG T=latest\nFROM alpine:$T\n"),
+            [2]
+        );
         assert!(lines(LatestTag::META, "FROM alpine\n").is_empty());
         assert!(lines(LatestTag::META, "FROM alpine:latest@sha256:abcd\n").is_empty());
         assert!(lines(LatestTag::META, "FROM alpine:3.20\n").is_empty());

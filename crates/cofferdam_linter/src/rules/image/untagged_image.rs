@@ -72,7 +72,10 @@ mod tests {
     #[test]
     fn untagged_images_only() {
         assert_eq!(lines(UntaggedImage::META, "FROM alpine\n"), [1]);
-        assert_eq!(lines(UntaggedImage::META, "ARG BASE=alpine\nFROM ${BASE}\n"), [2]);
+        assert_eq!(
+            lines(UntaggedImage::META, "ARG BASE=alpine\nFROM ${BASE}\n"),
+            [2]
+        );
         assert!(lines(UntaggedImage::META, "ARG BASE=alpine:3.20\nFROM ${BASE}\n").is_empty());
         assert!(lines(UntaggedImage::META, "ARG BASE\nFROM $BASE\n").is_empty());
         assert!(lines(UntaggedImage::META, "FROM a:1 AS build\nFROM build\n").is_empty());

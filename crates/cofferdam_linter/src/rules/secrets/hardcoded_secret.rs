@@ -58,7 +58,11 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                 || "a comment".to_owned(),
                 |instruction| {
                     let keyword = instruction.keyword.as_str();
-                    let article = if keyword.starts_with(['A', 'E', 'O']) { "an" } else { "a" };
+                    let article = if keyword.starts_with(['A', 'E', 'O']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
                     format!("{article} `{keyword}` instruction")
                 },
             );
@@ -82,7 +86,13 @@ mod tests {
 
     #[test]
     fn finds_credentials() {
-        assert_eq!(lines(HardcodedSecret::META, "FROM a:1\nENV K=AKIAIOSFODNN7EXAMPLE\n"), [2]);
+        assert_eq!(
+            lines(
+                HardcodedSecret::META,
+                "FROM a:1\nENV K=AKIAIOSFODNN7EXAMPLE\n"
+            ),
+            [2]
+        );
         assert_eq!(
             lines(
                 HardcodedSecret::META,
@@ -90,6 +100,12 @@ mod tests {
             ),
             [2]
         );
-        assert!(lines(HardcodedSecret::META, "FROM a:1\nENV URL=postgres://db/app\n").is_empty());
+        assert!(
+            lines(
+                HardcodedSecret::META,
+                "FROM a:1\nENV URL=postgres://db/app\n"
+            )
+            .is_empty()
+        );
     }
 }

@@ -33,9 +33,9 @@ pub fn secret_value_ranges(ctx: &DockerfileContext<'_>) -> Vec<TextRange> {
 /// The key/value pairs of ENV, ARG and LABEL (and their ONBUILD forms).
 pub(crate) fn key_values(kind: &InstructionKind) -> &[KeyValue] {
     match kind {
-        InstructionKind::Env(pairs) | InstructionKind::Arg(pairs) | InstructionKind::Label(pairs) => {
-            pairs
-        }
+        InstructionKind::Env(pairs)
+        | InstructionKind::Arg(pairs)
+        | InstructionKind::Label(pairs) => pairs,
         InstructionKind::Onbuild(inner) => key_values(&inner.kind),
         _ => &[],
     }

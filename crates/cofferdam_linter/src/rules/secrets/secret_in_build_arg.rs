@@ -87,8 +87,14 @@ mod tests {
 
     #[test]
     fn secret_named_args() {
-        assert_eq!(lines(SecretInBuildArg::META, "ARG GITHUB_TOKEN\nFROM a:1\n"), [1]);
-        assert_eq!(lines(SecretInBuildArg::META, "FROM a:1\nARG DB_PASSWORD=x\n"), [2]);
+        assert_eq!(
+            lines(SecretInBuildArg::META, "ARG GITHUB_TOKEN\nFROM a:1\n"),
+            [1]
+        );
+        assert_eq!(
+            lines(SecretInBuildArg::META, "FROM a:1\nARG DB_PASSWORD=x\n"),
+            [2]
+        );
         assert!(lines(SecretInBuildArg::META, "FROM a:1\nARG VERSION=1\n").is_empty());
     }
 }

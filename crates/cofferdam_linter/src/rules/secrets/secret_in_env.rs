@@ -73,7 +73,10 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                 } else if is_placeholder(unquoted) {
                     continue;
                 } else {
-                    format!("`{}` stores a secret in the image's environment", pair.key.raw)
+                    format!(
+                        "`{}` stores a secret in the image's environment",
+                        pair.key.raw
+                    )
                 };
                 out.push(
                     Diagnostic::new(SecretInEnv::META, pair.range, message).with_fix(
@@ -95,9 +98,21 @@ mod tests {
 
     #[test]
     fn secret_names_with_values() {
-        assert_eq!(lines(SecretInEnv::META, "FROM a:1\nENV DB_PASSWORD=abc12345\n"), [2]);
-        assert_eq!(lines(SecretInEnv::META, "FROM a:1\nARG T\nENV API_TOKEN=$T\n"), [3]);
-        assert!(lines(SecretInEnv::META, "FROM a:1\nENV DB_PASSWORD_FILE=/run/secrets/db\n").is_empty());
+        assert_eq!(
+            lines(SecretInEnv::META, "FROM a:1\nENV DB_PASSWORD=abc12345\n"),
+            [2]
+        );
+        assert_eq!(
+            lines(SecretInEnv::META, "FROM a:1\nARG T\nENV API_TOKEN=$T\n"),
+            [3]
+        );
+        assert!(
+            lines(
+                SecretInEnv::META,
+                "FROM a:1\nENV DB_PASSWORD_FILE=/run/secrets/db\n"
+            )
+            .is_empty()
+        );
         assert!(lines(SecretInEnv::META, "FROM a:1\nENV DB_PASSWORD=\n").is_empty());
         assert!(lines(SecretInEnv::META, "FROM a:1\nENV NODE_ENV=production\n").is_empty());
     }

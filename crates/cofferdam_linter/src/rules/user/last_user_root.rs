@@ -64,9 +64,10 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     } else {
         format!("the final stage inherits root from stage {}", user.stage)
     };
-    let mut diagnostic = Diagnostic::new(LastUserRoot::META, user.word.range, message).with_fix(
-        Fix::display_only("switch to a non-root numeric user, e.g. `USER 10001`, after the steps that need root"),
-    );
+    let mut diagnostic =
+        Diagnostic::new(LastUserRoot::META, user.word.range, message).with_fix(Fix::display_only(
+            "switch to a non-root numeric user, e.g. `USER 10001`, after the steps that need root",
+        ));
     if user.stage != stage.index {
         diagnostic = diagnostic.with_label(stage.from.range, "final stage built from here");
     }
@@ -82,14 +83,35 @@ mod tests {
     fn flags_only_the_final_user() {
         assert_eq!(lines(LastUserRoot::META, "FROM a:1\nUSER root\n"), [2]);
         assert_eq!(lines(LastUserRoot::META, "FROM a:1\nUSER 0:0\n"), [2]);
-        assert!(lines(LastUserRoot::META, "FROM a:1 AS b\nUSER root\nFROM c:1\nUSER app\n").is_empty());
-        assert!(lines(LastUserRoot::META, "FROM a:1\nUSER root\nRUN x\nUSER 1000\n").is_empty());
+        assert!(
+            lines(
+                LastUserRoot::META,
+                "FROM a:1 AS b\nUSER root\nFROM c:1\nUSER app\n"
+            )
+            .is_empty()
+        );
+        assert!(
+            lines(
+                LastUserRoot::META,
+                "FROM a:1\nUSER root\nRUN x\nUSER 1000\n"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn resolves_arguments_and_inheritance() {
-        assert_eq!(lines(LastUserRoot::META, "FROM a:1\nARG U=root\nUSER ${U}\n"), [3]);
+        assert_eq!(
+            lines(LastUserRoot::META, "FROM a:1\nARG U=root\nUSER ${U}\n"),
+            [3]
+        );
         assert!(lines(LastUserRoot::META, "FROM a:1\nARG U\nUSER $U\n").is_empty());
-        assert_eq!(lines(LastUserRoot::META, "FROM a:1 AS base\nUSER root\nFROM base\nRUN x\n"), [2]);
+        assert_eq!(
+            lines(
+                LastUserRoot::META,
+                "FROM a:1 AS base\nUSER root\nFROM base\nRUN x\n"
+            ),
+            [2]
+        );
     }
 }

@@ -58,7 +58,10 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
         Diagnostic::new(
             NamedUser::META,
             user.word.range,
-            format!("the final user `{}` is a name, not a numeric uid", user.user),
+            format!(
+                "the final user `{}` is a name, not a numeric uid",
+                user.user
+            ),
         )
         .with_fix(Fix::display_only(
             "use the numeric uid (and gid) that the image assigns to this user",

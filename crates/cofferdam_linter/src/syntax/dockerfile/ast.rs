@@ -207,7 +207,10 @@ pub struct Flag {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InstructionKind {
     /// `FROM [--platform=…] image [AS name]`.
-    From { image: Word, alias: Option<Word> },
+    From {
+        image: Word,
+        alias: Option<Word>,
+    },
     Run(ShellOrExec),
     Cmd(ShellOrExec),
     Entrypoint(ShellOrExec),
@@ -235,7 +238,9 @@ pub enum InstructionKind {
     /// `ONBUILD <instruction>`: the trigger is parsed like a top-level instruction.
     Onbuild(Box<Instruction>),
     /// An unknown keyword or arguments that could not be understood (an error was recorded).
-    Invalid { args: Vec<Word> },
+    Invalid {
+        args: Vec<Word>,
+    },
 }
 
 /// `RUN`/`CMD`/`ENTRYPOINT`/`SHELL`/`HEALTHCHECK CMD` arguments.
@@ -250,7 +255,9 @@ pub enum ShellOrExec {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Healthcheck {
-    None { range: TextRange },
+    None {
+        range: TextRange,
+    },
     Cmd {
         cmd_keyword_range: TextRange,
         command: ShellOrExec,
