@@ -84,6 +84,7 @@ pub static RULES: &[Rule] = &[
     dockerfile!(build::shell_form_entrypoint::ShellFormEntrypoint),
     dockerfile!(build::copy_without_chown::CopyWithoutChown),
     dockerfile!(build::system_path_workdir::SystemPathWorkdir),
+    dockerfile!(build::sudo_installed::SudoInstalled),
 ];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.

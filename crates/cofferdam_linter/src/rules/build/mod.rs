@@ -13,6 +13,7 @@ pub mod pipe_without_pipefail;
 pub(crate) mod runs;
 pub(crate) mod sources;
 pub mod sudo_in_run;
+pub mod sudo_installed;
 pub mod unpinned_package;
 
 pub mod copy_dest_not_directory;

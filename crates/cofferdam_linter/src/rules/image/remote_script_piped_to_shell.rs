@@ -113,6 +113,11 @@ fn program_of<'a>(view: &CommandView<'a>, kind: Kind) -> Program<'a> {
             return Program::Argument(arg);
         }
         if !options_done && value == "--" {
+            // `php -- args` reads the script from standard input and hands it the arguments
+            // (the usual Composer installer line); other interpreters take a script path next.
+            if kind == Kind::Php {
+                return Program::Stdin;
+            }
             options_done = true;
             continue;
         }
@@ -270,6 +275,12 @@ mod tests {
         assert_eq!(fires("wget -qO- https://x | sudo -E bash -s -- --yes"), 1);
         assert_eq!(fires("curl https://x | tee /tmp/i.sh | bash -"), 1);
         assert_eq!(fires("curl https://x | python3"), 1);
+        assert_eq!(
+            fires(
+                "curl -sS https://getcomposer.org/installer | php -- --install-dir=/usr/local/bin"
+            ),
+            1
+        );
         assert_eq!(fires("sh -c \"$(curl -fsSL https://x)\""), 1);
         assert_eq!(fires("/bin/bash -c \"$(curl -fsSL https://x)\""), 1);
         assert_eq!(fires("bash <(curl -s https://x)"), 1);
