@@ -5,7 +5,7 @@ use cofferdam_diagnostics::{Diagnostic, SourceFile, TextRange};
 use crate::Settings;
 use crate::model::DockerfileModel;
 use crate::rules::{Check, DockerfileContext, RULES, RunScript};
-use crate::syntax::dockerfile::{self, SyntaxError};
+use crate::syntax::dockerfile::{self, Dockerfile, Keyword, SyntaxError};
 
 /// Everything linting one file produced.
 #[derive(Debug, Default)]
@@ -53,9 +53,67 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
         ))
     });
     let redactions = crate::rules::secrets::secret_value_ranges(&context);
+    let mut errors = file.errors.clone();
+    errors.extend(structure_errors(&file));
+    errors.sort_by_key(|error| (error.range.start(), error.range.end()));
     LintResult {
         diagnostics,
-        errors: file.errors.clone(),
+        errors,
         redactions,
+    }
+}
+
+/// Errors BuildKit reports before building that the syntax alone does not show: a file without
+/// any `FROM`, and instructions other than `ARG` before the first `FROM`.
+fn structure_errors(file: &Dockerfile) -> Vec<SyntaxError> {
+    let mut errors = Vec::new();
+    for instruction in &file.instructions {
+        match instruction.keyword {
+            Keyword::From => return errors,
+            Keyword::Arg | Keyword::Unknown => {}
+            keyword => errors.push(SyntaxError {
+                range: instruction.keyword_range,
+                message: format!(
+                    "expected `FROM` before `{}`: only `ARG` may precede the first `FROM`",
+                    keyword.as_str()
+                ),
+            }),
+        }
+    }
+    if file.errors.is_empty() {
+        errors.push(SyntaxError {
+            range: TextRange::empty(0),
+            message: "expected a `FROM` instruction; the file has none".to_owned(),
+        });
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use cofferdam_diagnostics::SourceFile;
+
+    use super::lint_dockerfile;
+    use crate::Settings;
+
+    fn errors(text: &str) -> Vec<String> {
+        lint_dockerfile(&SourceFile::new("Dockerfile", text), &Settings::default())
+            .errors
+            .into_iter()
+            .map(|error| error.message)
+            .collect()
+    }
+
+    #[test]
+    fn instructions_before_the_first_from() {
+        assert_eq!(
+            errors("ARG V=1\nRUN echo hi\nFROM a:$V\n"),
+            ["expected `FROM` before `RUN`: only `ARG` may precede the first `FROM`"]
+        );
+        assert!(errors("# comment\nARG V=1\nFROM a:$V\nRUN x\n").is_empty());
+        assert_eq!(
+            errors("# nothing here\n"),
+            ["expected a `FROM` instruction; the file has none"]
+        );
     }
 }
