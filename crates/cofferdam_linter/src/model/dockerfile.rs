@@ -165,6 +165,21 @@ impl<'a> DockerfileModel<'a> {
         self.stages.last()
     }
 
+    /// The final stage and the stages it is built `FROM`, final first: every stage whose
+    /// layers end up in the shipped image.
+    pub fn shipped_stages(&self) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut current = self.final_stage().map(|stage| stage.index);
+        while let Some(index) = current {
+            chain.push(index);
+            current = match self.stages[index].base {
+                Base::Stage(parent) if parent < index => Some(parent),
+                _ => None,
+            };
+        }
+        chain
+    }
+
     /// The stage an alias or numeric index refers to, if it is defined before `before`.
     pub fn stage_by_name(&self, name: &str, before: usize) -> Option<usize> {
         find_stage(&self.stages[..before.min(self.stages.len())], name)

@@ -85,6 +85,7 @@ pub static RULES: &[Rule] = &[
     dockerfile!(build::copy_without_chown::CopyWithoutChown),
     dockerfile!(build::system_path_workdir::SystemPathWorkdir),
     dockerfile!(build::sudo_installed::SudoInstalled),
+    dockerfile!(network::ssh_server_installed::SshServerInstalled),
 ];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.

@@ -2,7 +2,6 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
-use crate::model::Base;
 use crate::rules::DockerfileContext;
 use crate::rules::build::packages::{Action, classify};
 use crate::rules::build::runs::runs;
@@ -52,20 +51,6 @@ declare_rule! {
     }
 }
 
-/// The final stage and the stages it is built `FROM`: what ends up in the shipped image.
-fn shipped_stages(ctx: &DockerfileContext<'_>) -> Vec<usize> {
-    let mut chain = Vec::new();
-    let mut current = ctx.model.final_stage().map(|stage| stage.index);
-    while let Some(index) = current {
-        chain.push(index);
-        current = match ctx.model.stages[index].base {
-            Base::Stage(parent) if parent < index => Some(parent),
-            _ => None,
-        };
-    }
-    chain
-}
-
 fn is_sudo_package(name: &str) -> bool {
     // A bare name or a pinned one: `sudo`, `sudo=1.9.13p3-1`, `sudo-1.9.5p2` (rpm style).
     name == "sudo"
@@ -76,7 +61,7 @@ fn is_sudo_package(name: &str) -> bool {
 }
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
-    let shipped = shipped_stages(ctx);
+    let shipped = ctx.model.shipped_stages();
     for run in runs(ctx) {
         if !shipped.contains(&run.stage) {
             continue;

@@ -4,3 +4,4 @@ mod exposed_ports;
 pub mod port_out_of_range;
 pub mod privileged_port_non_root;
 pub mod ssh_port_exposed;
+pub mod ssh_server_installed;
