@@ -86,6 +86,7 @@ pub static RULES: &[Rule] = &[
     dockerfile!(build::system_path_workdir::SystemPathWorkdir),
     dockerfile!(build::sudo_installed::SudoInstalled),
     dockerfile!(network::ssh_server_installed::SshServerInstalled),
+    dockerfile!(image::tls_verification_disabled::TlsVerificationDisabled),
 ];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.

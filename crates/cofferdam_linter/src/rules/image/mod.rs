@@ -4,6 +4,7 @@ pub mod add_from_url;
 pub mod image_not_digest_pinned;
 pub mod latest_tag;
 pub mod remote_script_piped_to_shell;
+pub mod tls_verification_disabled;
 pub mod untagged_image;
 
 use crate::model::{Base, ImageRef, Stage};
