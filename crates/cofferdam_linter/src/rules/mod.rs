@@ -87,6 +87,7 @@ pub static RULES: &[Rule] = &[
     dockerfile!(build::sudo_installed::SudoInstalled),
     dockerfile!(network::ssh_server_installed::SshServerInstalled),
     dockerfile!(image::tls_verification_disabled::TlsVerificationDisabled),
+    dockerfile!(secrets::password_set_in_build::PasswordSetInBuild),
 ];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.

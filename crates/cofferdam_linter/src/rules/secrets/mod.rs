@@ -2,6 +2,7 @@
 
 pub mod detect;
 pub mod hardcoded_secret;
+pub mod password_set_in_build;
 pub mod secret_in_build_arg;
 pub mod secret_in_env;
 
@@ -11,7 +12,8 @@ use crate::rules::DockerfileContext;
 use crate::syntax::dockerfile::{InstructionKind, KeyValue};
 
 /// Byte ranges of secret values anywhere in the file: credential-shaped text (including
-/// comments and heredocs) and the values of secret-named `ENV`/`ARG`/`LABEL` keys. Computed
+/// comments and heredocs), the values of secret-named `ENV`/`ARG`/`LABEL` keys, and passwords
+/// that `RUN` steps set. Computed
 /// whether or not a secrets rule is enabled, because printers must never show them.
 pub fn secret_value_ranges(ctx: &DockerfileContext<'_>) -> Vec<TextRange> {
     let mut ranges: Vec<TextRange> = detect::find_in_text(ctx.text)
@@ -25,6 +27,7 @@ pub fn secret_value_ranges(ctx: &DockerfileContext<'_>) -> Vec<TextRange> {
             }
         }
     }
+    ranges.extend(password_set_in_build::password_ranges(ctx));
     ranges.sort_unstable();
     ranges.dedup();
     ranges
