@@ -31,15 +31,15 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
         scripts: &scripts,
     };
     let mut diagnostics = Vec::new();
-    for rule in RULES {
-        if !settings.is_enabled(rule.meta) {
+    for (index, rule) in RULES.iter().enumerate() {
+        if !settings.is_enabled_at(index) {
             continue;
         }
         let start = diagnostics.len();
         match rule.check {
             Check::Dockerfile(check) => check(&context, &mut diagnostics),
         }
-        if let Some(severity) = settings.severity_override(rule.meta) {
+        if let Some(severity) = settings.severity_override_at(index) {
             for diagnostic in &mut diagnostics[start..] {
                 diagnostic.severity = severity;
             }

@@ -80,6 +80,16 @@ impl Settings {
         Ok(())
     }
 
+    /// Whether the rule at `index` in [`RULES`] runs; the linter's hot path.
+    pub(crate) fn is_enabled_at(&self, index: usize) -> bool {
+        self.enabled[index]
+    }
+
+    /// The severity override of the rule at `index` in [`RULES`].
+    pub(crate) fn severity_override_at(&self, index: usize) -> Option<Severity> {
+        self.severity[index]
+    }
+
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
         index_of(meta).is_some_and(|index| self.enabled[index])
     }
