@@ -125,3 +125,19 @@ fn doc_examples_fire_and_use_instead_is_clean() {
         );
     }
 }
+
+#[test]
+fn readme_lists_every_rule() {
+    // The README's rule table is written by hand; this keeps it from going stale.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md at the workspace root");
+    let missing: Vec<&str> = RULES
+        .iter()
+        .filter(|rule| !readme.contains(&format!("| {} | `{}`", rule.meta.code, rule.meta.name)))
+        .map(|rule| rule.meta.code)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules missing from the README table: {missing:?}"
+    );
+}
