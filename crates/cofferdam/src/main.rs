@@ -15,6 +15,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Linting allocates many small, short-lived values (syntax trees, words, diagnostics) on every
+// worker thread; mimalloc's thread-local free lists make that markedly cheaper than glibc malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     match commands::run(cli.command) {

@@ -24,12 +24,7 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
     let file = dockerfile::parse(source.text());
     let model = DockerfileModel::new(&file);
     let scripts = RunScript::collect(&model);
-    let context = DockerfileContext {
-        text: source.text(),
-        file: &file,
-        model: &model,
-        scripts: &scripts,
-    };
+    let context = DockerfileContext::new(source.text(), &file, &model, &scripts);
     let mut diagnostics = Vec::new();
     for (index, rule) in RULES.iter().enumerate() {
         if !settings.is_enabled_at(index) {

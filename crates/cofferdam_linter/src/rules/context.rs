@@ -1,7 +1,12 @@
 //! What a Dockerfile rule sees: the text, the syntax tree, the model, and every shell script the
 //! build will run (`RUN` bodies and shell heredocs), parsed once and shared.
 
+use std::cell::OnceCell;
+
 use cofferdam_diagnostics::TextRange;
+
+use crate::rules::build::runs::Run;
+use crate::rules::secrets::detect::{SecretKind, find_in_text};
 
 use crate::model::DockerfileModel;
 use crate::syntax::dockerfile::{
@@ -15,9 +20,34 @@ pub struct DockerfileContext<'a> {
     pub file: &'a Dockerfile,
     pub model: &'a DockerfileModel<'a>,
     pub scripts: &'a [RunScript<'a>],
+    /// Every `RUN` grouped with its scripts, built on first use (`rules::build::runs::runs`).
+    pub(crate) runs: OnceCell<Vec<Run<'a>>>,
+    /// Credential-shaped spans of the whole text, scanned once for the rule and for redaction.
+    pub(crate) secrets: OnceCell<Vec<(usize, usize, SecretKind)>>,
 }
 
-impl DockerfileContext<'_> {
+impl<'a> DockerfileContext<'a> {
+    pub fn new(
+        text: &'a str,
+        file: &'a Dockerfile,
+        model: &'a DockerfileModel<'a>,
+        scripts: &'a [RunScript<'a>],
+    ) -> Self {
+        Self {
+            text,
+            file,
+            model,
+            scripts,
+            runs: OnceCell::new(),
+            secrets: OnceCell::new(),
+        }
+    }
+
+    /// Credential-shaped spans of the text: `(start, end, kind)`.
+    pub(crate) fn secret_spans(&self) -> &[(usize, usize, SecretKind)] {
+        self.secrets.get_or_init(|| find_in_text(self.text))
+    }
+
     /// The source text of a range.
     pub fn slice(&self, range: TextRange) -> &str {
         &self.text[range.to_std()]

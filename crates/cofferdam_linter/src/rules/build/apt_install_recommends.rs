@@ -87,7 +87,7 @@ fn configured_earlier(ctx: &DockerfileContext<'_>, all: &[Run<'_>], run: &Run<'_
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     let all = runs(ctx);
-    for run in &all {
+    for run in all {
         for (script, command) in run.commands() {
             let Some(package) = classify(command) else {
                 continue;
@@ -102,7 +102,7 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                     .args
                     .iter()
                     .any(|a| disables_recommends(a.value.as_deref().unwrap_or(&a.raw)))
-                || configured_earlier(ctx, &all, run)
+                || configured_earlier(ctx, all, run)
             {
                 continue;
             }

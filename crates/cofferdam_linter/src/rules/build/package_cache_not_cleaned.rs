@@ -118,18 +118,18 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let finding = match family {
-                Family::Apt => apt(&run, package),
-                Family::Apk => apk(&run, package),
-                Family::Rpm => rpm(&run, &commands, package),
-                Family::Zypper => zypper(&run, &commands, package),
-                Family::Pip => pip(ctx, &run, command, package),
+                Family::Apt => apt(run, package),
+                Family::Apk => apk(run, package),
+                Family::Rpm => rpm(run, &commands, package),
+                Family::Zypper => zypper(run, &commands, package),
+                Family::Pip => pip(ctx, run, command, package),
             };
             let Some((message, fix)) = finding else {
                 continue;
             };
             reported.push(family);
             let range = run.span_to(script, command.range);
-            let fix = fix.and_then(|(after, flag)| insertion(&run, script, command, after, flag));
+            let fix = fix.and_then(|(after, flag)| insertion(run, script, command, after, flag));
             let mut diagnostic = Diagnostic::new(PackageCacheNotCleaned::META, range, message)
                 .with_label(
                     script.source_range(command.range),

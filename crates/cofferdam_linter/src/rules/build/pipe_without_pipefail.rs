@@ -154,7 +154,7 @@ fn hidden_failure<'s>(script: &'s RunScript<'_>, pipeline: &'s Pipeline) -> Opti
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     'runs: for run in runs(ctx) {
         for script in run.scripts() {
-            let Some(on) = initial_state(ctx, &run, script) else {
+            let Some(on) = initial_state(ctx, run, script) else {
                 continue 'runs;
             };
             if on {

@@ -83,8 +83,12 @@ impl<'a> Run<'a> {
     }
 }
 
-/// Every `RUN` of the Dockerfile, in order.
-pub(crate) fn runs<'a>(ctx: &DockerfileContext<'a>) -> Vec<Run<'a>> {
+/// Every `RUN` of the Dockerfile, in order; built once per file and shared by every rule.
+pub(crate) fn runs<'c, 'a>(ctx: &'c DockerfileContext<'a>) -> &'c [Run<'a>] {
+    ctx.runs.get_or_init(|| collect(ctx))
+}
+
+fn collect<'a>(ctx: &DockerfileContext<'a>) -> Vec<Run<'a>> {
     let mut out = Vec::new();
     for stage in &ctx.model.stages {
         for (index, instruction) in stage.instructions.iter().enumerate() {

@@ -3,7 +3,6 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, TextRange, declare_rule};
 
 use crate::rules::DockerfileContext;
-use crate::rules::secrets::detect::find_in_text;
 
 declare_rule! {
     /// ## What it does
@@ -47,7 +46,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (start, end, kind) in find_in_text(ctx.text) {
+    for &(start, end, kind) in ctx.secret_spans() {
         let range = TextRange::from_usize(start, end);
         let place = ctx
             .file

@@ -16,9 +16,10 @@ use crate::syntax::dockerfile::{InstructionKind, KeyValue};
 /// that `RUN` steps set. Computed
 /// whether or not a secrets rule is enabled, because printers must never show them.
 pub fn secret_value_ranges(ctx: &DockerfileContext<'_>) -> Vec<TextRange> {
-    let mut ranges: Vec<TextRange> = detect::find_in_text(ctx.text)
-        .into_iter()
-        .map(|(start, end, _)| TextRange::from_usize(start, end))
+    let mut ranges: Vec<TextRange> = ctx
+        .secret_spans()
+        .iter()
+        .map(|&(start, end, _)| TextRange::from_usize(start, end))
         .collect();
     for instruction in &ctx.file.instructions {
         for pair in key_values(&instruction.kind) {
