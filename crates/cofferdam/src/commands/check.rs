@@ -85,15 +85,18 @@ fn run(settings: &CheckSettings) -> Report {
 
     // Reading and linting happen in one parallel pass so that the progress bar measures both.
     let progress = progress_bar(settings, discovered.files.len());
-    let mut outcomes: Vec<Outcome> = discovered
-        .files
-        .par_iter()
-        .map(|candidate| {
-            let outcome = lint_loaded(read_file(&candidate.path, candidate.kind), settings);
-            progress.inc(1);
-            outcome
-        })
-        .collect();
+    let lint_one = |candidate: &discover::Candidate| {
+        let outcome = lint_loaded(read_file(&candidate.path, candidate.kind), settings);
+        progress.inc(1);
+        outcome
+    };
+    // A single file (pre-commit, editors) is linted on this thread: starting the worker pool
+    // would cost more than the lint itself.
+    let mut outcomes: Vec<Outcome> = if discovered.files.len() <= 1 {
+        discovered.files.iter().map(lint_one).collect()
+    } else {
+        discovered.files.par_iter().map(lint_one).collect()
+    };
     progress.finish_and_clear();
     outcomes.extend(loaded.into_iter().map(|item| lint_loaded(item, settings)));
 
