@@ -563,6 +563,32 @@ pub(crate) fn pacman_refreshes(command: &PackageCommand<'_>) -> bool {
             .any(|v| (v.starts_with("-S") && v.contains('y')) || v == "--refresh")
 }
 
+/// Every package word that a package manager installs into the shipped image (the final stage
+/// and the stages it is built `FROM`), as `(Dockerfile range, literal name)`. Words with
+/// expansions are skipped: their value is not known.
+pub(crate) fn shipped_installs<'c>(
+    ctx: &'c crate::rules::DockerfileContext<'_>,
+) -> Vec<(cofferdam_diagnostics::TextRange, &'c str)> {
+    let shipped = ctx.model.shipped_stages();
+    let mut found = Vec::new();
+    for run in crate::rules::build::runs::runs(ctx) {
+        if !shipped.contains(&run.stage) {
+            continue;
+        }
+        for (script, command) in run.commands() {
+            let Some(package) = classify(command).filter(|p| p.action == Action::Install) else {
+                continue;
+            };
+            for word in package.packages {
+                if let Some(name) = word.value.as_deref() {
+                    found.push((script.source_range(word.range), name));
+                }
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Action, Manager, classify};

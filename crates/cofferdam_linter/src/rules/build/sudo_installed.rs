@@ -3,8 +3,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::rules::DockerfileContext;
-use crate::rules::build::packages::{Action, classify};
-use crate::rules::build::runs::runs;
+use crate::rules::build::packages::shipped_installs;
 
 declare_rule! {
     /// ## What it does
@@ -61,31 +60,20 @@ fn is_sudo_package(name: &str) -> bool {
 }
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
-    let shipped = ctx.model.shipped_stages();
-    for run in runs(ctx) {
-        if !shipped.contains(&run.stage) {
+    for (range, name) in shipped_installs(ctx) {
+        if !is_sudo_package(name) {
             continue;
         }
-        for (script, command) in run.commands() {
-            let Some(package) = classify(command).filter(|p| p.action == Action::Install) else {
-                continue;
-            };
-            for word in package.packages {
-                if !word.value.as_deref().is_some_and(is_sudo_package) {
-                    continue;
-                }
-                out.push(
-                    Diagnostic::new(
-                        SudoInstalled::META,
-                        script.source_range(word.range),
-                        "`sudo` is installed into the shipped image, a setuid path to root",
-                    )
-                    .with_fix(Fix::display_only(
-                        "do not ship `sudo`: run privileged steps as root at build time, or drop privileges with `gosu`/`su-exec`",
-                    )),
-                );
-            }
-        }
+        out.push(
+            Diagnostic::new(
+                SudoInstalled::META,
+                range,
+                "`sudo` is installed into the shipped image, a setuid path to root",
+            )
+            .with_fix(Fix::display_only(
+                "do not ship `sudo`: run privileged steps as root at build time, or drop privileges with `gosu`/`su-exec`",
+            )),
+        );
     }
 }
 

@@ -3,8 +3,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::rules::DockerfileContext;
-use crate::rules::build::packages::{Action, classify};
-use crate::rules::build::runs::runs;
+use crate::rules::build::packages::shipped_installs;
 
 declare_rule! {
     /// ## What it does
@@ -58,31 +57,20 @@ fn is_ssh_server(name: &str) -> bool {
 }
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
-    let shipped = ctx.model.shipped_stages();
-    for run in runs(ctx) {
-        if !shipped.contains(&run.stage) {
+    for (range, name) in shipped_installs(ctx) {
+        if !is_ssh_server(name) {
             continue;
         }
-        for (script, command) in run.commands() {
-            let Some(package) = classify(command).filter(|p| p.action == Action::Install) else {
-                continue;
-            };
-            for word in package.packages {
-                let Some(name) = word.value.as_deref().filter(|name| is_ssh_server(name)) else {
-                    continue;
-                };
-                out.push(
-                    Diagnostic::new(
-                        SshServerInstalled::META,
-                        script.source_range(word.range),
-                        format!("an SSH server (`{name}`) is installed into the shipped image"),
-                    )
-                    .with_fix(Fix::display_only(
-                        "remove the SSH server and use `docker exec` for interactive access",
-                    )),
-                );
-            }
-        }
+        out.push(
+            Diagnostic::new(
+                SshServerInstalled::META,
+                range,
+                format!("an SSH server (`{name}`) is installed into the shipped image"),
+            )
+            .with_fix(Fix::display_only(
+                "remove the SSH server and use `docker exec` for interactive access",
+            )),
+        );
     }
 }
 
