@@ -5,12 +5,13 @@
 //! bad?" section) and the fix with its applicability. Source lines are masked before rendering
 //! so that secret values never reach the terminal.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use annotate_snippets::{
     AnnotationKind, Group, Level, Origin, Renderer, Snippet, normalize_untrusted_str,
 };
-use cofferdam_diagnostics::{Applicability, Severity, SourceFile, TextRange};
+use cofferdam_diagnostics::{Applicability, RuleMeta, Severity, SourceFile, TextRange};
 
 use crate::mask::{MaskedWindow, scrub};
 use crate::report::{CheckedFile, FileError, Finding, Item, Report};
@@ -29,9 +30,16 @@ pub(super) fn print(
     } else {
         Renderer::plain()
     };
+    // The `= why:` note depends only on the rule; extracting it from the rule's documentation
+    // and wrapping it once per rule rather than once per finding halves the cost of a finding.
+    let mut why_notes: HashMap<&'static str, String> = HashMap::new();
     for item in report.items() {
         let text = match item {
-            Item::Finding(finding) => render_finding(&renderer, report, finding),
+            Item::Finding(finding) => {
+                let rule = finding.diagnostic.rule;
+                let why = why_notes.entry(rule.code).or_insert_with(|| why_note(rule));
+                render_finding(&renderer, report, finding, why)
+            }
             Item::Error(error) => render_error(&renderer, report, error),
         };
         writeln!(out, "{text}\n")?;
@@ -42,7 +50,17 @@ pub(super) fn print(
     Ok(())
 }
 
-fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding) -> String {
+/// The `= why:` note of a rule, normalised and wrapped; empty when the rule has none.
+fn why_note(rule: &RuleMeta) -> String {
+    let why = super::why(rule);
+    if why.is_empty() {
+        return why;
+    }
+    super::wrap(&normalize_untrusted_str(&why), NOTE_WIDTH)
+}
+
+/// Renders one finding; `why` is the rule's note from [`why_note`].
+fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding, why: &str) -> String {
     let file = &report.files[finding.file];
     let secrets = file.secrets();
     let diagnostic = &finding.diagnostic;
@@ -73,13 +91,8 @@ fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding) -> St
         .primary_title(scrub(&diagnostic.message, &secrets))
         .id(diagnostic.rule.code)
         .element(snippet);
-    let why = super::why(diagnostic.rule);
     if !why.is_empty() {
-        group = group.element(
-            Level::NOTE
-                .with_name("why")
-                .message(super::wrap(&normalize_untrusted_str(&why), NOTE_WIDTH)),
-        );
+        group = group.element(Level::NOTE.with_name("why").message(why));
     }
     if let Some(fix) = &diagnostic.fix {
         let description = scrub(&fix.description, &secrets);

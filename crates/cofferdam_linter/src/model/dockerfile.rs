@@ -6,6 +6,7 @@
 //! default). `ENV` values are visible to later instructions and are inherited by stages built
 //! `FROM` another stage, as are `USER` and `HEALTHCHECK`.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use crate::model::expand::{Expanded, expand};
@@ -19,6 +20,10 @@ pub struct DockerfileModel<'a> {
     /// `ARG`s before the first `FROM`: name and expanded default.
     pub global_args: Vec<(String, Option<String>)>,
     pub stages: Vec<Stage<'a>>,
+    /// Per stage, the scope after each instruction that can change it (and at the stage start),
+    /// as `(instructions before it, scope)`: rules expand words in many instructions of a stage,
+    /// and rebuilding the scope from the stage start for each was a measurable share of linting.
+    scopes: OnceCell<Vec<Vec<(usize, Scope)>>>,
 }
 
 /// One `FROM` and the instructions up to the next one.
@@ -157,6 +162,7 @@ impl<'a> DockerfileModel<'a> {
             file,
             global_args,
             stages,
+            scopes: OnceCell::new(),
         }
     }
 
@@ -188,64 +194,93 @@ impl<'a> DockerfileModel<'a> {
     /// The variables visible just before instruction `index` of stage `stage` (an index into
     /// [`Stage::instructions`]; `stage.instructions.len()` means at the end of the stage).
     pub fn scope(&self, stage: usize, index: usize) -> Scope {
-        let current = &self.stages[stage];
-        let mut scope = match current.base {
-            Base::Stage(parent) if parent < stage => {
-                let parent_scope = self.scope(parent, self.stages[parent].instructions.len());
-                // Only ENV is inherited by a derived stage; ARGs end with their stage.
-                let mut inherited = Scope::default();
-                for instruction in self.stages[parent].instructions {
-                    if let InstructionKind::Env(pairs) = &instruction.kind {
-                        for pair in pairs {
-                            if let Some(value) = parent_scope.get(&pair.key.raw) {
-                                inherited.set(pair.key.raw.clone(), value.map(str::to_owned));
-                            }
-                        }
-                    }
-                }
-                inherited
-            }
-            _ => Scope::default(),
-        };
-        for instruction in &current.instructions[..index.min(current.instructions.len())] {
-            match &instruction.kind {
-                InstructionKind::Arg(pairs) => {
-                    for pair in pairs {
-                        let value = match &pair.value {
-                            Some(value) => Some(scope.expand(value, self.file.escape).value),
-                            None => self
-                                .global_args
-                                .iter()
-                                .rev()
-                                .find(|(name, _)| *name == pair.key.raw)
-                                .and_then(|(_, value)| value.clone()),
-                        };
-                        // An ENV of the same name wins over an ARG.
-                        if !matches!(scope.get(&pair.key.raw), Some(Some(_)))
-                            || pair.value.is_some()
-                        {
-                            scope.set(pair.key.raw.clone(), value);
-                        }
-                    }
-                }
-                InstructionKind::Env(pairs) => {
-                    for pair in pairs {
-                        let value = pair
-                            .value
-                            .as_ref()
-                            .map_or_else(String::new, |v| scope.expand(v, self.file.escape).value);
-                        scope.set(pair.key.raw.clone(), Some(value));
-                    }
-                }
-                _ => {}
-            }
-        }
-        scope
+        self.scope_ref(stage, index).clone()
     }
 
     /// Expands `word` as seen by instruction `index` of stage `stage`.
     pub fn expand_at(&self, stage: usize, index: usize, word: &Word) -> Expanded {
-        self.scope(stage, index).expand(word, self.file.escape)
+        self.scope_ref(stage, index).expand(word, self.file.escape)
+    }
+
+    /// Like [`DockerfileModel::scope`], borrowed from the per-stage cache.
+    fn scope_ref(&self, stage: usize, index: usize) -> &Scope {
+        let checkpoints = &self.scopes.get_or_init(|| self.stage_scopes())[stage];
+        let index = index.min(self.stages[stage].instructions.len());
+        // The first checkpoint is at 0, so at least one precedes any index.
+        let after = checkpoints.partition_point(|(at, _)| *at <= index);
+        &checkpoints[after - 1].1
+    }
+
+    /// The scope checkpoints of every stage, in stage order so that a derived stage finds its
+    /// parent's final scope already computed.
+    fn stage_scopes(&self) -> Vec<Vec<(usize, Scope)>> {
+        let mut all: Vec<Vec<(usize, Scope)>> = Vec::with_capacity(self.stages.len());
+        for (stage, current) in self.stages.iter().enumerate() {
+            let mut scope = match current.base {
+                Base::Stage(parent) if parent < stage => {
+                    let parent_scope = all[parent]
+                        .last()
+                        .map(|(_, scope)| scope)
+                        .expect("every stage has a checkpoint at its start");
+                    // Only ENV is inherited by a derived stage; ARGs end with their stage.
+                    let mut inherited = Scope::default();
+                    for instruction in self.stages[parent].instructions {
+                        if let InstructionKind::Env(pairs) = &instruction.kind {
+                            for pair in pairs {
+                                if let Some(value) = parent_scope.get(&pair.key.raw) {
+                                    inherited.set(pair.key.raw.clone(), value.map(str::to_owned));
+                                }
+                            }
+                        }
+                    }
+                    inherited
+                }
+                _ => Scope::default(),
+            };
+            let mut checkpoints = vec![(0, scope.clone())];
+            for (index, instruction) in current.instructions.iter().enumerate() {
+                if self.declare(&mut scope, instruction) {
+                    checkpoints.push((index + 1, scope.clone()));
+                }
+            }
+            all.push(checkpoints);
+        }
+        all
+    }
+
+    /// Applies an `ARG` or `ENV` to `scope`; returns whether `instruction` was one.
+    fn declare(&self, scope: &mut Scope, instruction: &Instruction) -> bool {
+        match &instruction.kind {
+            InstructionKind::Arg(pairs) => {
+                for pair in pairs {
+                    let value = match &pair.value {
+                        Some(value) => Some(scope.expand(value, self.file.escape).value),
+                        None => self
+                            .global_args
+                            .iter()
+                            .rev()
+                            .find(|(name, _)| *name == pair.key.raw)
+                            .and_then(|(_, value)| value.clone()),
+                    };
+                    // An ENV of the same name wins over an ARG.
+                    if !matches!(scope.get(&pair.key.raw), Some(Some(_))) || pair.value.is_some() {
+                        scope.set(pair.key.raw.clone(), value);
+                    }
+                }
+                true
+            }
+            InstructionKind::Env(pairs) => {
+                for pair in pairs {
+                    let value = pair
+                        .value
+                        .as_ref()
+                        .map_or_else(String::new, |v| scope.expand(v, self.file.escape).value);
+                    scope.set(pair.key.raw.clone(), Some(value));
+                }
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The user containers of stage `stage` run as, following `FROM <stage>` chains. `None`

@@ -8,6 +8,8 @@
 use cofferdam_diagnostics::TextRange;
 use tree_sitter::Tree;
 
+use super::nodes::{Kind, kind};
+
 /// One heredoc operator found in the text.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Heredoc {
@@ -78,7 +80,7 @@ fn heredoc_starts(tree: &Tree) -> Vec<(usize, usize)> {
     let mut cursor = tree.walk();
     loop {
         let node = cursor.node();
-        if node.kind() == "heredoc_start" {
+        if kind(node) == Kind::HeredocStart {
             found.push((node.start_byte(), node.end_byte()));
         } else if cursor.goto_first_child() {
             continue;

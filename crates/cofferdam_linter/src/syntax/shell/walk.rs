@@ -7,6 +7,7 @@ use cofferdam_diagnostics::TextRange;
 use tree_sitter::{Node, Parser, Tree};
 
 use super::heredoc::{self, Heredoc};
+use super::nodes::{Cursors, Kind, field_child, fields, kind};
 use super::wrappers::{self, Reentry};
 use super::{
     Assignment, Command, PipefailToggle, Pipeline, PipelineRef, Redirect, Script, ShellWord, word,
@@ -85,6 +86,7 @@ pub(super) fn parse_script(text: &str, depth: u8, initial_pipefail: bool) -> Scr
         script,
         scopes: vec![whole],
         depth,
+        cursors: Cursors::new(),
     };
     walker.visit(root, Ctx::default(), 0);
     let mut script = walker.script;
@@ -141,7 +143,7 @@ impl Ctx {
     }
 }
 
-struct Walker<'t> {
+struct Walker<'t, 'n> {
     /// The original text: every node range of the (possibly masked) tree indexes it.
     text: &'t str,
     heredocs: &'t [Heredoc],
@@ -149,6 +151,7 @@ struct Walker<'t> {
     /// Ranges of the enclosing (sub)shells, innermost last, for confining `set -o pipefail`.
     scopes: Vec<TextRange>,
     depth: u8,
+    cursors: Cursors<'n>,
 }
 
 /// How ranges of a re-entered script map into the outer text.
@@ -188,58 +191,57 @@ pub(super) fn src<'t>(text: &'t str, node: Node<'_>) -> &'t str {
     &text[span(text, node)]
 }
 
-impl Walker<'_> {
-    fn range(&self, node: Node<'_>) -> TextRange {
+impl<'n> Walker<'_, 'n> {
+    fn range(&self, node: Node<'n>) -> TextRange {
         span(self.text, node).into()
     }
 
-    fn word(&self, node: Node<'_>) -> ShellWord {
+    fn word(&self, node: Node<'n>) -> ShellWord {
         ShellWord {
             range: self.range(node),
             raw: src(self.text, node).to_owned(),
-            value: word::value(node, self.text),
+            value: word::value(node, self.text, &self.cursors),
         }
     }
 
     /// Visits a statement or any other node; returns the index of the command when `node` is a
     /// simple command (possibly negated or redirected), for pipeline membership.
-    fn visit(&mut self, node: Node<'_>, ctx: Ctx, nesting: u16) -> Option<usize> {
+    fn visit(&mut self, node: Node<'n>, ctx: Ctx, nesting: u16) -> Option<usize> {
         if nesting > MAX_NESTING {
             self.script.has_errors = true;
             return None;
         }
         let nesting = nesting + 1;
-        match node.kind() {
-            "command" | "declaration_command" | "unset_command" | "test_command" => {
-                Some(self.command(node, &[], ctx, nesting))
-            }
-            "redirected_statement" => self.redirected(node, &[], ctx, nesting),
-            "negated_command" => {
+        match kind(node) {
+            k if k.is_command() => Some(self.command(node, &[], ctx, nesting)),
+            Kind::RedirectedStatement => self.redirected(node, &[], ctx, nesting),
+            Kind::NegatedCommand => {
                 let mut first = None;
-                let mut cursor = node.walk();
+                let mut cursor = self.cursors.take(node);
                 for child in node.named_children(&mut cursor) {
                     let index = self.visit(child, ctx.with_condition(true), nesting);
                     first = first.or(index);
                 }
+                self.cursors.release(cursor);
                 first
             }
-            "pipeline" => {
+            Kind::Pipeline => {
                 self.pipeline(node, &[], self.range(node), ctx, nesting);
                 None
             }
-            "list" => {
+            Kind::List => {
                 self.list(node, ctx, nesting);
                 None
             }
-            "if_statement" | "elif_clause" | "while_statement" => {
+            Kind::IfStatement | Kind::ElifClause | Kind::WhileStatement => {
                 self.conditional(node, ctx, nesting);
                 None
             }
-            "subshell" => {
+            Kind::Subshell => {
                 self.scoped(node, ctx, nesting);
                 None
             }
-            "command_substitution" | "process_substitution" => {
+            Kind::CommandSubstitution | Kind::ProcessSubstitution => {
                 let inner = Ctx {
                     in_substitution: true,
                     ..ctx
@@ -248,7 +250,7 @@ impl Walker<'_> {
                 None
             }
             // Heredoc bodies are data here; callers that know a body is a script parse it.
-            "comment" | "heredoc_body" => None,
+            Kind::Comment | Kind::HeredocBody => None,
             _ => {
                 self.children(node, ctx, nesting);
                 None
@@ -256,17 +258,18 @@ impl Walker<'_> {
         }
     }
 
-    fn children(&mut self, node: Node<'_>, ctx: Ctx, nesting: u16) {
+    fn children(&mut self, node: Node<'n>, ctx: Ctx, nesting: u16) {
         if node.child_count() == 0 {
             return;
         }
-        let mut cursor = node.walk();
+        let mut cursor = self.cursors.take(node);
         for child in node.named_children(&mut cursor) {
             self.visit(child, ctx, nesting);
         }
+        self.cursors.release(cursor);
     }
 
-    fn scoped(&mut self, node: Node<'_>, ctx: Ctx, nesting: u16) {
+    fn scoped(&mut self, node: Node<'n>, ctx: Ctx, nesting: u16) {
         self.scopes.push(self.range(node));
         self.children(node, ctx, nesting);
         self.scopes.pop();
@@ -276,26 +279,25 @@ impl Walker<'_> {
     /// enclosing pipeline but that belong to this, its last element.
     fn redirected(
         &mut self,
-        node: Node<'_>,
-        extra: &[Node<'_>],
+        node: Node<'n>,
+        extra: &[Node<'n>],
         ctx: Ctx,
         nesting: u16,
     ) -> Option<usize> {
-        let body = node.child_by_field_name("body");
+        let body = field_child(node, fields().body);
         let mut redirects = Vec::with_capacity(2 + extra.len());
-        let mut cursor = node.walk();
+        let mut cursor = self.cursors.take(node);
         for child in node.named_children(&mut cursor) {
-            if Some(child.id()) != body.map(|b| b.id()) && child.kind() != "comment" {
+            if Some(child.id()) != body.map(|b| b.id()) && kind(child) != Kind::Comment {
                 redirects.push(child);
             }
         }
+        self.cursors.release(cursor);
         redirects.extend_from_slice(extra);
-        match body.map(|b| (b, b.kind())) {
-            Some((body, "command" | "declaration_command" | "unset_command" | "test_command")) => {
-                Some(self.command(body, &redirects, ctx, nesting))
-            }
+        match body.map(|b| (b, kind(b))) {
+            Some((body, k)) if k.is_command() => Some(self.command(body, &redirects, ctx, nesting)),
             // `a | b > f` parses as `(a | b) > f`, but the shell redirects `b` only.
-            Some((body, "pipeline")) => {
+            Some((body, Kind::Pipeline)) => {
                 self.pipeline(body, &redirects, self.range(node), ctx, nesting);
                 None
             }
@@ -316,16 +318,14 @@ impl Walker<'_> {
     /// A pipeline element: like [`Walker::visit`], plus redirects moved from the pipeline.
     fn element(
         &mut self,
-        node: Node<'_>,
-        extra: &[Node<'_>],
+        node: Node<'n>,
+        extra: &[Node<'n>],
         ctx: Ctx,
         nesting: u16,
     ) -> Option<usize> {
-        match node.kind() {
-            "command" | "declaration_command" | "unset_command" | "test_command" => {
-                Some(self.command(node, extra, ctx, nesting))
-            }
-            "redirected_statement" => self.redirected(node, extra, ctx, nesting),
+        match kind(node) {
+            k if k.is_command() => Some(self.command(node, extra, ctx, nesting)),
+            Kind::RedirectedStatement => self.redirected(node, extra, ctx, nesting),
             _ => {
                 let index = self.visit(node, ctx, nesting);
                 for redirect in extra {
@@ -338,7 +338,7 @@ impl Walker<'_> {
 
     /// Emits one command from a `command`-like node and the extra redirects of its
     /// `redirected_statement`, then walks its substitutions and re-enters nested scripts.
-    fn command(&mut self, node: Node<'_>, redirects: &[Node<'_>], ctx: Ctx, nesting: u16) -> usize {
+    fn command(&mut self, node: Node<'n>, redirects: &[Node<'n>], ctx: Ctx, nesting: u16) -> usize {
         let mut command = Command {
             range: self.range(node),
             assignments: Vec::new(),
@@ -353,28 +353,39 @@ impl Walker<'_> {
             condition: ctx.condition,
             script_depth: self.depth,
         };
-        match node.kind() {
-            "command" => self.simple_command_parts(node, &mut command),
-            "test_command" => {
-                let mut cursor = node.walk();
+        // The named children, kept from this pass over the children for the walk into
+        // substitutions below, which would otherwise iterate them a second time.
+        let mut named = Vec::with_capacity(8);
+        match kind(node) {
+            Kind::Command => self.simple_command_parts(node, &mut command, &mut named),
+            Kind::TestCommand => {
+                let mut cursor = self.cursors.take(node);
                 for (i, child) in node.children(&mut cursor).enumerate() {
+                    if child.is_named() {
+                        named.push(child);
+                    }
                     if i == 0 {
                         command.name = self.word(child);
                     } else {
                         self.test_words(child, &mut command.args, nesting);
                     }
                 }
+                self.cursors.release(cursor);
             }
             // `export A=1 B`, `local x`, `unset y`: the keyword is the name, the rest arguments.
             _ => {
-                let mut cursor = node.walk();
+                let mut cursor = self.cursors.take(node);
                 for (i, child) in node.children(&mut cursor).enumerate() {
+                    if child.is_named() {
+                        named.push(child);
+                    }
                     if i == 0 {
                         command.name = self.word(child);
-                    } else if child.is_named() && child.kind() != "comment" {
+                    } else if child.is_named() && kind(child) != Kind::Comment {
                         command.args.push(self.word(child));
                     }
                 }
+                self.cursors.release(cursor);
             }
         }
         for redirect in redirects {
@@ -398,7 +409,9 @@ impl Walker<'_> {
         self.script.commands.push(command);
 
         // Substitutions in assignments, words and redirect targets run as part of this command.
-        self.children(node, ctx, nesting);
+        for child in named {
+            self.visit(child, ctx, nesting);
+        }
         for redirect in redirects {
             self.visit(*redirect, ctx, nesting);
         }
@@ -445,22 +458,37 @@ impl Walker<'_> {
         }
     }
 
-    fn simple_command_parts(&self, node: Node<'_>, command: &mut Command) {
-        let mut cursor = node.walk();
+    /// The name, arguments, assignments and redirects of a `command` node; its named children
+    /// are appended to `named`.
+    fn simple_command_parts(
+        &self,
+        node: Node<'n>,
+        command: &mut Command,
+        named: &mut Vec<Node<'n>>,
+    ) {
+        let mut cursor = self.cursors.take(node);
         if !cursor.goto_first_child() {
+            self.cursors.release(cursor);
             return;
         }
+        let fields = fields();
         loop {
             let child = cursor.node();
-            match (cursor.field_name(), child.kind()) {
-                (Some("name"), _) => {
+            if child.is_named() {
+                named.push(child);
+            }
+            let field = cursor.field_id();
+            match kind(child) {
+                _ if field.is_some() && field == fields.name => {
                     // The name is a `command_name` wrapping one word-like node.
                     let inner = child.named_child(0).unwrap_or(child);
                     command.name = self.word(inner);
                 }
-                (Some("argument"), _) => command.args.push(self.word(child)),
-                (_, "variable_assignment") => command.assignments.push(self.assignment(child)),
-                (_, "file_redirect" | "herestring_redirect" | "heredoc_redirect") => {
+                _ if field.is_some() && field == fields.argument => {
+                    command.args.push(self.word(child));
+                }
+                Kind::VariableAssignment => command.assignments.push(self.assignment(child)),
+                Kind::FileRedirect | Kind::HerestringRedirect | Kind::HeredocRedirect => {
                     self.redirect(child, command);
                 }
                 _ => {}
@@ -469,14 +497,14 @@ impl Walker<'_> {
                 break;
             }
         }
+        self.cursors.release(cursor);
     }
 
-    fn assignment(&self, node: Node<'_>) -> Assignment {
-        let name = node
-            .child_by_field_name("name")
+    fn assignment(&self, node: Node<'n>) -> Assignment {
+        let name = field_child(node, fields().name)
             .map(|n| src(self.text, n).to_owned())
             .unwrap_or_default();
-        let value = node.child_by_field_name("value").map_or_else(
+        let value = field_child(node, fields().value).map_or_else(
             || ShellWord {
                 range: TextRange::empty(self.range(node).end()),
                 raw: String::new(),
@@ -492,27 +520,28 @@ impl Walker<'_> {
     }
 
     /// The words of a `[ … ]` / `[[ … ]]` test, flattened in order (operators included).
-    fn test_words(&self, node: Node<'_>, out: &mut Vec<ShellWord>, nesting: u16) {
+    fn test_words(&self, node: Node<'n>, out: &mut Vec<ShellWord>, nesting: u16) {
         if nesting > MAX_NESTING {
             return;
         }
-        match node.kind() {
-            "unary_expression"
-            | "binary_expression"
-            | "ternary_expression"
-            | "postfix_expression"
-            | "parenthesized_expression" => {
-                let mut cursor = node.walk();
+        match kind(node) {
+            Kind::UnaryExpression
+            | Kind::BinaryExpression
+            | Kind::TernaryExpression
+            | Kind::PostfixExpression
+            | Kind::ParenthesizedExpression => {
+                let mut cursor = self.cursors.take(node);
                 for child in node.children(&mut cursor) {
                     self.test_words(child, out, nesting + 1);
                 }
+                self.cursors.release(cursor);
             }
-            "comment" => {}
+            Kind::Comment => {}
             _ => out.push(self.word(node)),
         }
     }
 
-    fn redirect(&self, node: Node<'_>, command: &mut Command) {
+    fn redirect(&self, node: Node<'n>, command: &mut Command) {
         let mut redirect = Redirect {
             operator: String::new(),
             fd: None,
@@ -520,24 +549,28 @@ impl Walker<'_> {
             range: self.range(node),
             heredoc_body: None,
         };
-        let mut cursor = node.walk();
+        let mut cursor = self.cursors.take(node);
         if !cursor.goto_first_child() {
+            self.cursors.release(cursor);
             return;
         }
+        let node_kind = kind(node);
+        let descriptor = fields().descriptor;
         loop {
             let child = cursor.node();
-            match (cursor.field_name(), child.kind()) {
-                (Some("descriptor"), _) => {
+            let field = cursor.field_id();
+            match kind(child) {
+                _ if field.is_some() && field == descriptor => {
                     redirect.fd = src(self.text, child).parse().ok();
                 }
-                (_, "heredoc_start") => {
+                Kind::HeredocStart => {
                     // Only reached when masking failed; the delimiter is the target.
                     redirect.target = Some(self.word(child));
                     redirect.range =
                         TextRange::new(redirect.range.start(), self.range(child).end());
                 }
-                (_, "heredoc_body") => redirect.heredoc_body = Some(self.range(child)),
-                (_, "file_redirect" | "herestring_redirect") => {
+                Kind::HeredocBody => redirect.heredoc_body = Some(self.range(child)),
+                Kind::FileRedirect | Kind::HerestringRedirect => {
                     // tree-sitter-bash nests `> f` of `cat <<EOF > f` in the heredoc redirect.
                     self.redirect(child, command);
                 }
@@ -547,9 +580,9 @@ impl Walker<'_> {
                         redirect.heredoc_body = doc.body;
                     }
                 }
-                _ if child.is_named()
-                    && child.kind() != "comment"
-                    && node.kind() != "heredoc_redirect" =>
+                k if child.is_named()
+                    && k != Kind::Comment
+                    && node_kind != Kind::HeredocRedirect =>
                 {
                     if redirect.target.is_none() {
                         redirect.target = Some(self.word(child));
@@ -567,11 +600,12 @@ impl Walker<'_> {
                 break;
             }
         }
+        self.cursors.release(cursor);
         command.redirects.push(redirect);
     }
 
     /// The operator text; a masked heredoc's `< ` is reported as the `<<` / `<<-` it was.
-    fn operator(&self, token: Node<'_>) -> String {
+    fn operator(&self, token: Node<'n>) -> String {
         match self.heredoc_at(token.start_byte()) {
             Some(doc) if doc.strip_tabs => "<<-".to_owned(),
             Some(_) => "<<".to_owned(),
@@ -591,14 +625,14 @@ impl Walker<'_> {
     /// including them.
     fn pipeline(
         &mut self,
-        node: Node<'_>,
-        tail: &[Node<'_>],
+        node: Node<'n>,
+        tail: &[Node<'n>],
         range: TextRange,
         ctx: Ctx,
         nesting: u16,
     ) {
         let mut elements = Vec::new();
-        collect_elements(node, &mut elements, nesting);
+        collect_elements(node, &mut elements, nesting, &self.cursors);
         if let Some((_, redirects)) = elements.last_mut() {
             redirects.extend_from_slice(tail);
         }
@@ -624,20 +658,21 @@ impl Walker<'_> {
 
     /// `a && b || c` is left-associative: an operand is a condition when any operator after it
     /// is `||`, because everything to its left forms that operator's left operand.
-    fn list(&mut self, node: Node<'_>, ctx: Ctx, nesting: u16) {
-        let mut operands: Vec<(Node<'_>, bool)> = Vec::with_capacity(2);
-        let mut cursor = node.walk();
+    fn list(&mut self, node: Node<'n>, ctx: Ctx, nesting: u16) {
+        let mut operands: Vec<(Node<'n>, bool)> = Vec::with_capacity(2);
+        let mut cursor = self.cursors.take(node);
         for child in node.children(&mut cursor) {
             if child.is_named() {
-                if child.kind() != "comment" {
+                if kind(child) != Kind::Comment {
                     operands.push((child, false));
                 }
-            } else if child.kind() == "||" {
+            } else if kind(child) == Kind::OrOr {
                 for operand in &mut operands {
                     operand.1 = true;
                 }
             }
         }
+        self.cursors.release(cursor);
         for (operand, condition) in operands {
             self.visit(operand, ctx.with_condition(condition), nesting);
         }
@@ -645,20 +680,21 @@ impl Walker<'_> {
 
     /// `if`, `elif` and `while`/`until`: statements between the keyword and `then` / `do` are
     /// the condition.
-    fn conditional(&mut self, node: Node<'_>, ctx: Ctx, nesting: u16) {
+    fn conditional(&mut self, node: Node<'n>, ctx: Ctx, nesting: u16) {
         let mut in_condition = false;
-        let mut cursor = node.walk();
+        let mut cursor = self.cursors.take(node);
         for child in node.children(&mut cursor) {
-            match child.kind() {
-                "if" | "elif" | "while" | "until" if !child.is_named() => in_condition = true,
-                "then" if !child.is_named() => in_condition = false,
-                "do_group" => in_condition = false,
+            match kind(child) {
+                Kind::ConditionKeyword if !child.is_named() => in_condition = true,
+                Kind::Then if !child.is_named() => in_condition = false,
+                Kind::DoGroup => in_condition = false,
                 _ => {}
             }
             if child.is_named() {
                 self.visit(child, ctx.with_condition(in_condition), nesting);
             }
         }
+        self.cursors.release(cursor);
     }
 
     /// Records `set -o pipefail` / `set -eo pipefail` / `set +o pipefail`.
@@ -796,31 +832,40 @@ impl Walker<'_> {
 
 /// The elements of a pipeline with tree-sitter-bash's nesting undone: `a | b 2>&1 | c` parses as
 /// `((a | b) 2>&1) | c`, and the redirect belongs to `b`.
-fn collect_elements<'t>(node: Node<'t>, out: &mut Vec<(Node<'t>, Vec<Node<'t>>)>, nesting: u16) {
-    let mut cursor = node.walk();
+fn collect_elements<'t>(
+    node: Node<'t>,
+    out: &mut Vec<(Node<'t>, Vec<Node<'t>>)>,
+    nesting: u16,
+    cursors: &Cursors<'t>,
+) {
+    let mut cursor = cursors.take(node);
     for child in node.named_children(&mut cursor) {
-        if child.kind() == "comment" {
+        let child_kind = kind(child);
+        if child_kind == Kind::Comment {
             continue;
         }
-        let body = child.child_by_field_name("body");
+        let body = field_child(child, fields().body);
         match body {
             Some(body)
-                if child.kind() == "redirected_statement"
-                    && body.kind() == "pipeline"
+                if child_kind == Kind::RedirectedStatement
+                    && kind(body) == Kind::Pipeline
                     && nesting < MAX_NESTING =>
             {
-                collect_elements(body, out, nesting + 1);
-                let mut inner = child.walk();
-                let redirects = child
-                    .named_children(&mut inner)
-                    .filter(|r| r.id() != body.id() && r.kind() != "comment");
+                collect_elements(body, out, nesting + 1, cursors);
+                let mut inner = cursors.take(child);
                 if let Some((_, last)) = out.last_mut() {
-                    last.extend(redirects);
+                    last.extend(
+                        child
+                            .named_children(&mut inner)
+                            .filter(|r| r.id() != body.id() && kind(*r) != Kind::Comment),
+                    );
                 }
+                cursors.release(inner);
             }
             _ => out.push((child, Vec::new())),
         }
     }
+    cursors.release(cursor);
 }
 
 /// Exact when the script is the argument verbatim, or its inside between matching quotes with

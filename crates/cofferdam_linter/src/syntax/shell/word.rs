@@ -3,49 +3,58 @@
 
 use tree_sitter::Node;
 
+use super::nodes::{Cursors, Kind, kind};
+
 /// The value of `node` after quote and backslash removal, if it is a literal.
-pub(super) fn value(node: Node<'_>, text: &str) -> Option<String> {
+pub(super) fn value<'n>(node: Node<'n>, text: &str, cursors: &Cursors<'n>) -> Option<String> {
     let mut out = String::new();
-    push_value(node, text, &mut out).then_some(out)
+    push_value(node, text, &mut out, cursors).then_some(out)
 }
 
 /// Appends the decoded value of `node` to `out`; returns `false` at the first expansion.
-fn push_value(node: Node<'_>, text: &str, out: &mut String) -> bool {
+fn push_value<'n>(node: Node<'n>, text: &str, out: &mut String, cursors: &Cursors<'n>) -> bool {
     let raw = super::walk::src(text, node);
     if !node.is_named() {
         // Keywords and operators used as words: `export`, `[[`, `==`.
         out.push_str(raw);
         return true;
     }
-    match node.kind() {
-        "word" | "number" | "variable_name" | "file_descriptor" | "test_operator"
-        | "extglob_pattern" | "regex" | "heredoc_start" => {
+    match kind(node) {
+        Kind::Word
+        | Kind::Number
+        | Kind::VariableName
+        | Kind::FileDescriptor
+        | Kind::TestOperator
+        | Kind::ExtglobPattern
+        | Kind::Regex
+        | Kind::HeredocStart => {
             push_unquoted(raw, out);
             true
         }
-        "raw_string" => {
+        Kind::RawString => {
             out.push_str(strip_quotes(raw, '\''));
             true
         }
-        "string" | "translated_string" => {
-            let mut cursor = node.walk();
+        Kind::String | Kind::TranslatedString => {
+            let mut cursor = cursors.take(node);
             let literal = node
                 .named_children(&mut cursor)
-                .all(|c| c.kind() == "string_content");
+                .all(|c| kind(c) == Kind::StringContent);
+            cursors.release(cursor);
             if literal {
                 push_double_quoted(strip_quotes(raw.trim_start_matches('$'), '"'), out);
             }
             literal
         }
-        "ansi_c_string" => push_ansi_c(strip_quotes(raw.trim_start_matches('$'), '\''), out),
+        Kind::AnsiCString => push_ansi_c(strip_quotes(raw.trim_start_matches('$'), '\''), out),
         // A concatenation (`--foo="bar"`), a command name or an assignment (`A=1` as a `export`
         // argument) is the concatenation of its parts; anonymous parts such as `=` are literal.
-        "concatenation" | "command_name" | "variable_assignment" => {
-            let mut cursor = node.walk();
+        Kind::Concatenation | Kind::CommandName | Kind::VariableAssignment => {
+            let mut cursor = cursors.take(node);
             let mut ok = true;
             for child in node.children(&mut cursor) {
                 if child.is_named() {
-                    ok = push_value(child, text, out);
+                    ok = push_value(child, text, out, cursors);
                 } else {
                     out.push_str(super::walk::src(text, child));
                 }
@@ -53,6 +62,7 @@ fn push_value(node: Node<'_>, text: &str, out: &mut String) -> bool {
                     break;
                 }
             }
+            cursors.release(cursor);
             ok
         }
         _ => false,
