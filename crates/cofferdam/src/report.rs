@@ -83,10 +83,11 @@ impl Report {
     /// Sorts findings by path, line, column, rule code, and errors by path, line, column.
     pub(crate) fn sort(&mut self) {
         let files = &self.files;
+        // The key borrows the path, so that comparing two findings never allocates.
         self.findings.sort_by(|a, b| {
             let key = |finding: &Finding| {
                 (
-                    files[finding.file].source.name().to_owned(),
+                    files[finding.file].source.name(),
                     finding.start,
                     finding.diagnostic.rule.code,
                     finding.end,

@@ -5,6 +5,7 @@
 //! bad?" section) and the fix with its applicability. Source lines are masked before rendering
 //! so that secret values never reach the terminal.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -33,14 +34,23 @@ pub(super) fn print(
     // The `= why:` note depends only on the rule; extracting it from the rule's documentation
     // and wrapping it once per rule rather than once per finding halves the cost of a finding.
     let mut why_notes: HashMap<&'static str, String> = HashMap::new();
+    // A file's secret values are collected once, not for every finding in it.
+    let secrets: Vec<Vec<&str>> = report.files.iter().map(CheckedFile::secrets).collect();
     for item in report.items() {
         let text = match item {
             Item::Finding(finding) => {
                 let rule = finding.diagnostic.rule;
                 let why = why_notes.entry(rule.code).or_insert_with(|| why_note(rule));
-                render_finding(&renderer, report, finding, why)
+                render_finding(
+                    &renderer,
+                    !settings.color,
+                    report,
+                    finding,
+                    &secrets[finding.file],
+                    why,
+                )
             }
-            Item::Error(error) => render_error(&renderer, report, error),
+            Item::Error(error) => render_error(&renderer, report, error, &secrets),
         };
         writeln!(out, "{text}\n")?;
     }
@@ -59,10 +69,17 @@ fn why_note(rule: &RuleMeta) -> String {
     super::wrap(&normalize_untrusted_str(&why), NOTE_WIDTH)
 }
 
-/// Renders one finding; `why` is the rule's note from [`why_note`].
-fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding, why: &str) -> String {
+/// Renders one finding; `why` is the rule's note from [`why_note`]. `plain` says that `renderer`
+/// writes no styles, which allows the notes to be laid out without it (see [`append_notes`]).
+fn render_finding(
+    renderer: &Renderer,
+    plain: bool,
+    report: &Report,
+    finding: &Finding,
+    secrets: &[&str],
+    why: &str,
+) -> String {
     let file = &report.files[finding.file];
-    let secrets = file.secrets();
     let diagnostic = &finding.diagnostic;
     let covered = diagnostic
         .labels
@@ -71,46 +88,113 @@ fn render_finding(renderer: &Renderer, report: &Report, finding: &Finding, why: 
     let masked = masked_lines(file, covered);
     let span =
         |range: TextRange| masked.map(range.start() as usize)..masked.map(range.end() as usize);
+    let message = scrub(&diagnostic.message, secrets);
+    let labels: Vec<String> = diagnostic
+        .labels
+        .iter()
+        .map(|label| scrub(&label.message, secrets))
+        .collect();
+    let title_and_snippet = || {
+        let mut snippet = Snippet::source(masked.text())
+            .line_start(file.source.line_index(covered.start()) + 1)
+            .path(file.source.name())
+            .annotation(
+                AnnotationKind::Primary
+                    .span(span(diagnostic.range))
+                    .label(diagnostic.rule.name),
+            );
+        for (label, text) in diagnostic.labels.iter().zip(&labels) {
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(span(label.range))
+                    .label(text.as_str()),
+            );
+        }
+        level(diagnostic.severity)
+            .primary_title(message.as_str())
+            .id(diagnostic.rule.code)
+            .element(snippet)
+    };
 
-    let mut snippet = Snippet::source(masked.text())
-        .line_start(file.source.line_index(covered.start()) + 1)
-        .path(file.source.name())
-        .annotation(
-            AnnotationKind::Primary
-                .span(span(diagnostic.range))
-                .label(diagnostic.rule.name),
-        );
-    for label in &diagnostic.labels {
-        snippet = snippet.annotation(
-            AnnotationKind::Context
-                .span(span(label.range))
-                .label(scrub(&label.message, &secrets)),
-        );
-    }
-    let mut group = level(diagnostic.severity)
-        .primary_title(scrub(&diagnostic.message, &secrets))
-        .id(diagnostic.rule.code)
-        .element(snippet);
+    let mut notes: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(2);
     if !why.is_empty() {
-        group = group.element(Level::NOTE.with_name("why").message(why));
+        notes.push(("why", Cow::Borrowed(why)));
     }
     if let Some(fix) = &diagnostic.fix {
-        let description = scrub(&fix.description, &secrets);
+        let description = scrub(&fix.description, secrets);
         let text = match fix.applicability {
             Applicability::Safe => format!("{description} [safe fix]"),
             Applicability::Unsafe => format!("{description} [unsafe fix]"),
             Applicability::DisplayOnly => description,
         };
-        group = group
-            .element(Level::HELP.message(super::wrap(&normalize_untrusted_str(&text), NOTE_WIDTH)));
+        notes.push((
+            "help",
+            Cow::Owned(super::wrap(&normalize_untrusted_str(&text), NOTE_WIDTH)),
+        ));
+    }
+
+    if plain && !notes.is_empty() {
+        let group = title_and_snippet().element(Level::NOTE.with_name("why").message(""));
+        if let Some(text) = append_notes(renderer.render(&[group]), &notes) {
+            return text;
+        }
+    }
+    let mut group = title_and_snippet();
+    for (name, text) in &notes {
+        let note = match *name {
+            "why" => Level::NOTE.with_name("why"),
+            _ => Level::HELP,
+        };
+        group = group.element(note.message(text.as_ref()));
     }
     renderer.render(&[group])
 }
 
-fn render_error(renderer: &Renderer, report: &Report, error: &FileError) -> String {
+/// The note line an empty `= why:` placeholder renders to, after the gutter's spaces.
+const PLACEHOLDER_NOTE: &str = "= why: ";
+
+/// Replaces the empty placeholder note that ends `rendered` with `notes`, laid out as the
+/// renderer lays out notes without styles: the gutter, `= name: `, then the text, each further
+/// line indented under the text's first character. Notes are most of a finding's output and most
+/// of its rendering cost, and their layout needs nothing the renderer knows except the gutter
+/// width, which the placeholder line shows. `None` if the placeholder is not where expected.
+fn append_notes(mut rendered: String, notes: &[(&str, Cow<'_, str>)]) -> Option<String> {
+    let cut = rendered.rfind('\n')?;
+    let gutter = rendered[cut + 1..].strip_suffix(PLACEHOLDER_NOTE)?.len();
+    if gutter == 0
+        || rendered[cut + 1..cut + 1 + gutter]
+            .bytes()
+            .any(|b| b != b' ')
+    {
+        return None;
+    }
+    rendered.truncate(cut);
+    for (name, text) in notes {
+        rendered.push('\n');
+        rendered.extend(std::iter::repeat_n(' ', gutter));
+        rendered.push_str("= ");
+        rendered.push_str(name);
+        rendered.push_str(": ");
+        let indent = gutter + "= ".len() + name.len() + ": ".len();
+        for (index, line) in text.split('\n').enumerate() {
+            if index > 0 {
+                rendered.push('\n');
+                rendered.extend(std::iter::repeat_n(' ', indent));
+            }
+            rendered.push_str(line);
+        }
+    }
+    Some(rendered)
+}
+
+fn render_error(
+    renderer: &Renderer,
+    report: &Report,
+    error: &FileError,
+    secrets: &[Vec<&str>],
+) -> String {
     let group: Group<'_> = if let (Some(index), Some(range)) = (error.file, error.range) {
         let file = &report.files[index];
-        let secrets = file.secrets();
         let masked = masked_lines(file, range);
         let span = masked.map(range.start() as usize)..masked.map(range.end() as usize);
         let snippet = Snippet::source(masked.text().to_owned())
@@ -118,7 +202,7 @@ fn render_error(renderer: &Renderer, report: &Report, error: &FileError) -> Stri
             .path(error.path.as_str())
             .annotation(AnnotationKind::Primary.span(span));
         Level::ERROR
-            .primary_title(scrub(&error.message, &secrets))
+            .primary_title(scrub(&error.message, &secrets[index]))
             .element(snippet)
     } else {
         let mut origin = Origin::path(error.path.as_str());
@@ -159,4 +243,46 @@ fn level(severity: Severity) -> Level<'static> {
         Severity::Info => Level::INFO,
     };
     level.with_name(severity.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+    use super::append_notes;
+
+    /// The notes laid out by [`append_notes`] match the renderer's own layout, whatever the
+    /// gutter width, with continuation and blank lines.
+    #[test]
+    fn notes_match_the_renderer() {
+        let why = "first line\nsecond line\n\nafter a blank line";
+        let help = "one line [safe fix]";
+        for line_start in [1, 9, 10, 12_345] {
+            let group = || -> Group<'_> {
+                Level::WARNING
+                    .with_name("low")
+                    .primary_title("a message")
+                    .id("BLD001")
+                    .element(
+                        Snippet::source("FROM a\nRUN b\n")
+                            .line_start(line_start)
+                            .path("Dockerfile")
+                            .annotation(AnnotationKind::Primary.span(7..12).label("rule-name")),
+                    )
+            };
+            let renderer = Renderer::plain();
+            let expected = renderer.render(&[group()
+                .element(Level::NOTE.with_name("why").message(why))
+                .element(Level::HELP.message(help))]);
+            let placeholder =
+                renderer.render(&[group().element(Level::NOTE.with_name("why").message(""))]);
+            let notes = [("why", Cow::Borrowed(why)), ("help", Cow::Borrowed(help))];
+            assert_eq!(
+                append_notes(placeholder, &notes).as_deref(),
+                Some(expected.as_str())
+            );
+        }
+    }
 }

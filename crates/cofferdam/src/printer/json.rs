@@ -134,6 +134,9 @@ pub(super) fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             },
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::from)?;
-    writeln!(out)
+    // Serializing into memory and writing once is cheaper than serde_json's many small writes,
+    // each of which would go through the `dyn Write` and the buffered writer behind it.
+    let mut bytes = serde_json::to_vec_pretty(&output).map_err(io::Error::from)?;
+    bytes.push(b'\n');
+    out.write_all(&bytes)
 }

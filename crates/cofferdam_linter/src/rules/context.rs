@@ -24,6 +24,9 @@ pub struct DockerfileContext<'a> {
     pub(crate) runs: OnceCell<Vec<Run<'a>>>,
     /// Credential-shaped spans of the whole text, scanned once for the rule and for redaction.
     pub(crate) secrets: OnceCell<Vec<(usize, usize, SecretKind)>>,
+    /// Literal passwords that `RUN` steps set, found once for the rule and for redaction
+    /// (`rules::secrets::password_set_in_build::password_ranges`).
+    pub(crate) passwords: OnceCell<Vec<TextRange>>,
 }
 
 impl<'a> DockerfileContext<'a> {
@@ -40,6 +43,7 @@ impl<'a> DockerfileContext<'a> {
             scripts,
             runs: OnceCell::new(),
             secrets: OnceCell::new(),
+            passwords: OnceCell::new(),
         }
     }
 

@@ -28,7 +28,7 @@ pub fn secret_value_ranges(ctx: &DockerfileContext<'_>) -> Vec<TextRange> {
             }
         }
     }
-    ranges.extend(password_set_in_build::password_ranges(ctx));
+    ranges.extend_from_slice(password_set_in_build::password_ranges(ctx));
     ranges.sort_unstable();
     ranges.dedup();
     ranges

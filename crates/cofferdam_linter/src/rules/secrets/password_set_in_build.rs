@@ -2,8 +2,8 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, TextRange, declare_rule};
 
+use crate::rules::DockerfileContext;
 use crate::rules::build::runs::runs;
-use crate::rules::{DockerfileContext, RunScript};
 use crate::syntax::shell::{Command, Script, ShellWord};
 
 declare_rule! {
@@ -126,35 +126,32 @@ fn passwords(script: &Script, command: &Command) -> Vec<TextRange> {
     found
 }
 
-/// Every literal password a `RUN` sets, as Dockerfile ranges; used for redaction too.
-pub(crate) fn password_ranges(ctx: &DockerfileContext<'_>) -> Vec<TextRange> {
-    let mut ranges = Vec::new();
-    for run in runs(ctx) {
-        for (script, command) in run.commands() {
-            ranges.extend(
-                passwords(&script.script, command)
-                    .into_iter()
-                    .map(|range| script.source_range(range)),
-            );
+/// Every literal password a `RUN` sets, as Dockerfile ranges in command order. Found once per
+/// file and shared by the rule and the redaction ranges.
+pub(crate) fn password_ranges<'c>(ctx: &'c DockerfileContext<'_>) -> &'c [TextRange] {
+    ctx.passwords.get_or_init(|| {
+        let mut ranges = Vec::new();
+        for run in runs(ctx) {
+            for (script, command) in run.commands() {
+                ranges.extend(
+                    passwords(&script.script, command)
+                        .into_iter()
+                        .map(|range| script.source_range(range)),
+                );
+            }
         }
-    }
-    ranges
+        ranges
+    })
 }
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
-    for run in runs(ctx) {
-        for (script, command) in run.commands() {
-            for range in passwords(&script.script, command) {
-                out.push(finding(script, range));
-            }
-        }
-    }
+    out.extend(password_ranges(ctx).iter().map(|&range| finding(range)));
 }
 
-fn finding(script: &RunScript<'_>, range: TextRange) -> Diagnostic {
+fn finding(range: TextRange) -> Diagnostic {
     Diagnostic::new(
         PasswordSetInBuild::META,
-        script.source_range(range),
+        range,
         "an account password is set from a literal in the Dockerfile",
     )
     .with_fix(Fix::display_only(
