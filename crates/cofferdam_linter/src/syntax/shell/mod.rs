@@ -5,12 +5,14 @@
 //! `|` pipelines that join them, and whether `set -o pipefail` is in force. Offsets are byte
 //! offsets into the text handed to [`parse`]; the Dockerfile layer maps them back to the file.
 //!
-//! The work is split in four: `walk` turns the syntax tree into [`Script`], `word` performs
-//! quote removal, `heredoc` masks heredoc bodies (tree-sitter-bash mis-nests the rest of a
-//! command line into a heredoc redirect), and `wrappers` sees through `sudo`, `env`, `xargs`
-//! and friends. Commands in `sh -c '…'`, `su -c …`, `eval '…'` and `bash <<EOF` bodies are
-//! parsed again and merged in, with their ranges mapped back into the outer text.
+//! The work is split in five: `fast` parses the simple shell of most `RUN` lines directly and
+//! declines everything else, `walk` turns a tree-sitter syntax tree into [`Script`] for the rest,
+//! `word` performs quote removal, `heredoc` masks heredoc bodies (tree-sitter-bash mis-nests the
+//! rest of a command line into a heredoc redirect), and `wrappers` sees through `sudo`, `env`,
+//! `xargs` and friends. Commands in `sh -c '…'`, `su -c …`, `eval '…'` and `bash <<EOF` bodies
+//! are parsed again and merged in, with their ranges mapped back into the outer text.
 
+mod fast;
 mod heredoc;
 mod nodes;
 mod walk;
@@ -28,7 +30,15 @@ use cofferdam_diagnostics::TextRange;
 /// are returned, and [`Script::has_errors`] is set. A heredoc operator whose body is missing
 /// (`cat <<EOF > /etc/app.conf`, as on a Dockerfile `RUN` line) is not an error.
 pub fn parse(text: &str) -> Script {
-    walk::parse_script(text, 0, false)
+    parse_at(text, 0, false)
+}
+
+/// Parses a script at re-entry depth `depth`, optionally with pipefail already on: through the
+/// fast path when the text is simple enough, through tree-sitter otherwise. Both give the same
+/// [`Script`] for the texts the fast path accepts.
+fn parse_at(text: &str, depth: u8, initial_pipefail: bool) -> Script {
+    fast::parse(text, depth, initial_pipefail)
+        .unwrap_or_else(|| walk::parse_script(text, depth, initial_pipefail))
 }
 
 /// The commands and pipelines of one shell script.

@@ -14,7 +14,7 @@ use super::{
 };
 
 /// Re-entry depth limit: `sh -c "sh -c '…'"` nests, and a crafted script must not recurse forever.
-const MAX_SCRIPT_DEPTH: u8 = 4;
+pub(super) const MAX_SCRIPT_DEPTH: u8 = 4;
 
 /// Syntax nesting limit for the walk, well below what exhausts a 2 MiB thread stack. Deeper
 /// input is marked as erroneous rather than walked.
@@ -699,32 +699,7 @@ impl<'n> Walker<'_, 'n> {
 
     /// Records `set -o pipefail` / `set -eo pipefail` / `set +o pipefail`.
     fn record_set(&mut self, command: &Command) {
-        if command.name_value() != Some("set") {
-            return;
-        }
-        let mut enabled = None;
-        let mut args = command.args.iter();
-        while let Some(arg) = args.next() {
-            let Some(v) = arg.value.as_deref() else {
-                continue;
-            };
-            if v == "--" {
-                break;
-            }
-            let on = v.starts_with('-');
-            if !(on || v.starts_with('+')) {
-                continue;
-            }
-            for c in v[1..].chars() {
-                if c == 'o'
-                    && let Some(option) = args.next()
-                    && option.value.as_deref() == Some("pipefail")
-                {
-                    enabled = Some(on);
-                }
-            }
-        }
-        if let Some(enabled) = enabled {
+        if let Some(enabled) = pipefail_setting(command) {
             let scope = self.scopes.last().copied().unwrap_or(command.range);
             self.script.pipefail_toggles.push(PipefailToggle {
                 at: command.range.end(),
@@ -779,7 +754,7 @@ impl<'n> Walker<'_, 'n> {
                 (body_text.to_owned(), Mapping::Shift(body.start()))
             }
         };
-        let inner = parse_script(&script, self.depth + 1, pipefail);
+        let inner = super::parse_at(&script, self.depth + 1, pipefail);
         self.merge(inner, mapping, ctx);
     }
 
@@ -828,6 +803,38 @@ impl<'n> Walker<'_, 'n> {
             self.script.pipefail_toggles.push(toggle);
         }
     }
+}
+
+/// The pipefail setting a `set` command leaves in force (`-o pipefail`, `-eo pipefail`,
+/// `+o pipefail`), or `None` when it is not a `set` command or does not touch pipefail. Shared
+/// with the fast path so that both read `set` arguments the same way.
+pub(super) fn pipefail_setting(command: &Command) -> Option<bool> {
+    if command.name_value() != Some("set") {
+        return None;
+    }
+    let mut enabled = None;
+    let mut args = command.args.iter();
+    while let Some(arg) = args.next() {
+        let Some(v) = arg.value.as_deref() else {
+            continue;
+        };
+        if v == "--" {
+            break;
+        }
+        let on = v.starts_with('-');
+        if !(on || v.starts_with('+')) {
+            continue;
+        }
+        for c in v[1..].chars() {
+            if c == 'o'
+                && let Some(option) = args.next()
+                && option.value.as_deref() == Some("pipefail")
+            {
+                enabled = Some(on);
+            }
+        }
+    }
+    enabled
 }
 
 /// The elements of a pipeline with tree-sitter-bash's nesting undone: `a | b 2>&1 | c` parses as
