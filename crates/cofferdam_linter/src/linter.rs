@@ -24,7 +24,8 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
     let file = dockerfile::parse(source.text());
     let model = DockerfileModel::new(&file);
     let scripts = RunScript::collect(&model);
-    let context = DockerfileContext::new(source.text(), &file, &model, &scripts);
+    let exec_scripts = crate::rules::build::runs::exec_scripts(&model, &scripts);
+    let context = DockerfileContext::new(source.text(), &file, &model, &scripts, &exec_scripts);
     let mut diagnostics = Vec::new();
     for (index, rule) in RULES.iter().enumerate() {
         if !settings.is_enabled_at(index) {

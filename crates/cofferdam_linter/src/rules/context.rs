@@ -20,6 +20,8 @@ pub struct DockerfileContext<'a> {
     pub file: &'a Dockerfile,
     pub model: &'a DockerfileModel<'a>,
     pub scripts: &'a [RunScript<'a>],
+    /// Scripts made from exec-form `RUN`s that `scripts` lacks (`rules::build::runs`).
+    pub(crate) exec_scripts: &'a [RunScript<'a>],
     /// Every `RUN` grouped with its scripts, built on first use (`rules::build::runs::runs`).
     pub(crate) runs: OnceCell<Vec<Run<'a>>>,
     /// Credential-shaped spans of the whole text, scanned once for the rule and for redaction.
@@ -35,12 +37,14 @@ impl<'a> DockerfileContext<'a> {
         file: &'a Dockerfile,
         model: &'a DockerfileModel<'a>,
         scripts: &'a [RunScript<'a>],
+        exec_scripts: &'a [RunScript<'a>],
     ) -> Self {
         Self {
             text,
             file,
             model,
             scripts,
+            exec_scripts,
             runs: OnceCell::new(),
             secrets: OnceCell::new(),
             passwords: OnceCell::new(),

@@ -4,7 +4,7 @@ use cofferdam_diagnostics::{Diagnostic, Edit, Fix, declare_rule};
 
 use crate::model::Base;
 use crate::rules::DockerfileContext;
-use crate::rules::build::packages::{Action, Manager, classify};
+use crate::rules::build::packages::{Action, Manager};
 use crate::rules::build::runs::{Run, runs};
 
 declare_rule! {
@@ -88,10 +88,7 @@ fn configured_earlier(ctx: &DockerfileContext<'_>, all: &[Run<'_>], run: &Run<'_
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     let all = runs(ctx);
     for run in all {
-        for (script, command) in run.commands() {
-            let Some(package) = classify(command) else {
-                continue;
-            };
+        for (script, command, package) in run.packages() {
             let program = package.program.value.as_deref().unwrap_or_default();
             if package.manager != Manager::Apt
                 || program.ends_with("aptitude")

@@ -3,7 +3,7 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, TextRange, declare_rule};
 
-use crate::rules::build::packages::{Action, Manager, classify, pacman_refreshes};
+use crate::rules::build::packages::{Action, Manager, PackageCommand, pacman_refreshes};
 use crate::rules::build::runs::{Run, runs};
 use crate::rules::{DockerfileContext, RunScript};
 use crate::syntax::shell::Command;
@@ -95,8 +95,11 @@ struct Effect<'r, 'a> {
     cleans: bool,
 }
 
-fn effect<'r, 'a>(script: &'r RunScript<'a>, command: &'r Command) -> Option<Effect<'r, 'a>> {
-    let package = classify(command)?;
+fn effect<'r, 'a>(
+    script: &'r RunScript<'a>,
+    command: &'r Command,
+    package: &PackageCommand<'_>,
+) -> Option<Effect<'r, 'a>> {
     let index = index_of(package.manager)?;
     let refresh_flag = match package.manager {
         // `--no-cache` fetches the index on the fly.
@@ -105,7 +108,7 @@ fn effect<'r, 'a>(script: &'r RunScript<'a>, command: &'r Command) -> Option<Eff
                 || package.has_option('\0', "update")
                 || package.has_option('\0', "no-cache")
         }
-        Manager::Pacman => pacman_refreshes(&package),
+        Manager::Pacman => pacman_refreshes(package),
         _ => false,
     };
     let upgrade_all = package.action == Action::Upgrade && package.packages.is_empty();
@@ -130,8 +133,9 @@ fn effect<'r, 'a>(script: &'r RunScript<'a>, command: &'r Command) -> Option<Eff
 }
 
 fn effects_of<'r, 'a>(run: &'r Run<'a>) -> Vec<Effect<'r, 'a>> {
-    run.commands()
-        .filter_map(|(script, command)| effect(script, command))
+    run.packages()
+        .iter()
+        .filter_map(|(script, command, package)| effect(script, command, package))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 
 use cofferdam_diagnostics::{Diagnostic, Edit, Fix, TextRange, declare_rule};
 
-use crate::rules::build::packages::{Action, Manager, PackageCommand, classify};
+use crate::rules::build::packages::{Action, Manager, PackageCommand};
 use crate::rules::build::runs::{Run, only_copied_from, runs};
 use crate::rules::{DockerfileContext, RunScript};
 use crate::syntax::shell::Command;
@@ -105,12 +105,9 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
         if only_copied_from(ctx.model, run.stage) {
             continue;
         }
-        let commands: Vec<(&RunScript<'_>, &Command, PackageCommand<'_>)> = run
-            .commands()
-            .filter_map(|(script, command)| Some((script, command, classify(command)?)))
-            .collect();
+        let commands = run.packages();
         let mut reported: Vec<Family> = Vec::new();
-        for (script, command, package) in &commands {
+        for (script, command, package) in commands {
             let Some(family) = family(package.manager) else {
                 continue;
             };
@@ -120,8 +117,8 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
             let finding = match family {
                 Family::Apt => apt(run, package),
                 Family::Apk => apk(run, package),
-                Family::Rpm => rpm(run, &commands, package),
-                Family::Zypper => zypper(run, &commands, package),
+                Family::Rpm => rpm(run, commands, package),
+                Family::Zypper => zypper(run, commands, package),
                 Family::Pip => pip(ctx, run, command, package),
             };
             let Some((message, fix)) = finding else {
@@ -278,11 +275,8 @@ fn pip(
                     .flat_map(|(_, c)| &c.args),
             )
             .any(|w| w.raw.starts_with("PIP_NO_CACHE_DIR="));
-    let purged = run.commands().any(|(_, c)| {
-        classify(c).is_some_and(|p| {
-            p.manager == Manager::Pip
-                && p.subcommand.and_then(|s| s.value.as_deref()) == Some("cache")
-        })
+    let purged = run.packages().iter().any(|(_, _, p)| {
+        p.manager == Manager::Pip && p.subcommand.and_then(|s| s.value.as_deref()) == Some("cache")
     });
     if package.action != Action::Install
         || package.has_option('\0', "no-cache-dir")

@@ -3,7 +3,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::rules::DockerfileContext;
-use crate::rules::build::packages::{Action, classify};
+use crate::rules::build::packages::Action;
 use crate::rules::build::runs::runs;
 
 declare_rule! {
@@ -48,10 +48,7 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     for run in runs(ctx) {
-        for (script, command) in run.commands() {
-            let Some(package) = classify(command) else {
-                continue;
-            };
+        for (script, _, package) in run.packages() {
             let Some(sub) = package.subcommand else {
                 continue;
             };

@@ -3,7 +3,7 @@
 use cofferdam_diagnostics::{Diagnostic, Edit, Fix, declare_rule};
 
 use crate::rules::DockerfileContext;
-use crate::rules::build::packages::{Action, Manager, PackageCommand, classify};
+use crate::rules::build::packages::{Action, Manager, PackageCommand};
 use crate::rules::build::runs::runs;
 use crate::syntax::shell::Command;
 
@@ -125,7 +125,7 @@ fn missing_flag(package: &PackageCommand<'_>) -> Option<&'static str> {
     }
 }
 
-fn fed_by_yes(ctx_commands: &[&Command], command: &Command) -> bool {
+fn fed_by_yes(ctx_commands: &[Command], command: &Command) -> bool {
     // `yes | apt-get install x`: the element before the command in its pipeline is `yes`.
     let Some(place) = command.pipeline else {
         return false;
@@ -141,42 +141,34 @@ fn fed_by_yes(ctx_commands: &[&Command], command: &Command) -> bool {
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     for run in runs(ctx) {
-        for script in run.scripts() {
-            let commands: Vec<&Command> = script.script.commands.iter().collect();
-            for command in &commands {
-                let Some(package) = classify(command) else {
-                    continue;
-                };
-                if !prompts(&package) || fed_by_yes(&commands, command) {
-                    continue;
-                }
-                let Some(flag) = missing_flag(&package) else {
-                    continue;
-                };
-                let name = package.display();
-                let mut diagnostic = Diagnostic::new(
-                    PackageInstallPrompt::META,
-                    run.span_to(script, command.range),
-                    format!(
-                        "`{name}` without `{flag}` waits for a confirmation the build cannot give"
-                    ),
-                )
-                .with_label(
-                    script.source_range(command.range),
-                    "this command can prompt",
-                );
-                if let Some(sub) = package.subcommand
-                    && !run.is_exec()
-                    && command.script_depth == 0
-                {
-                    let at = script.source_range(sub.range).end();
-                    diagnostic = diagnostic.with_fix(Fix::safe(
-                        format!("add `{flag}`"),
-                        vec![Edit::insert(at, format!(" {flag}"))],
-                    ));
-                }
-                out.push(diagnostic);
+        for (script, command, package) in run.packages() {
+            if !prompts(package) || fed_by_yes(&script.script.commands, command) {
+                continue;
             }
+            let Some(flag) = missing_flag(package) else {
+                continue;
+            };
+            let name = package.display();
+            let mut diagnostic = Diagnostic::new(
+                PackageInstallPrompt::META,
+                run.span_to(script, command.range),
+                format!("`{name}` without `{flag}` waits for a confirmation the build cannot give"),
+            )
+            .with_label(
+                script.source_range(command.range),
+                "this command can prompt",
+            );
+            if let Some(sub) = package.subcommand
+                && !run.is_exec()
+                && command.script_depth == 0
+            {
+                let at = script.source_range(sub.range).end();
+                diagnostic = diagnostic.with_fix(Fix::safe(
+                    format!("add `{flag}`"),
+                    vec![Edit::insert(at, format!(" {flag}"))],
+                ));
+            }
+            out.push(diagnostic);
         }
     }
 }

@@ -575,11 +575,11 @@ pub(crate) fn shipped_installs<'c>(
         if !shipped.contains(&run.stage) {
             continue;
         }
-        for (script, command) in run.commands() {
-            let Some(package) = classify(command).filter(|p| p.action == Action::Install) else {
+        for (script, _, package) in run.packages() {
+            if package.action != Action::Install {
                 continue;
-            };
-            for word in package.packages {
+            }
+            for word in &package.packages {
                 if let Some(name) = word.value.as_deref() {
                     found.push((script.source_range(word.range), name));
                 }

@@ -4,11 +4,16 @@
 //! [`RunScript::collect`] yields one script per command line and per shell heredoc, and none
 //! for an exec-form `RUN ["apt-get", "install", "x"]`. Here every `RUN` becomes one [`Run`]
 //! whose scripts include a one-command script made from such an exec form, so that rules see
-//! `apt-get` whichever form was written.
+//! `apt-get` whichever form was written. Those scripts are made up front by [`exec_scripts`]
+//! (in `lint_dockerfile`), so that a [`Run`] only borrows scripts and can keep the package
+//! manager view of its commands ([`Run::packages`]), which half a dozen rules read.
+
+use std::cell::OnceCell;
 
 use cofferdam_diagnostics::TextRange;
 
 use crate::model::{Base, DockerfileModel};
+use crate::rules::build::packages::{PackageCommand, classify};
 use crate::rules::{DockerfileContext, RunScript};
 use crate::syntax::dockerfile::{
     Instruction, InstructionKind, Keyword, MappedText, ShellOrExec, Word,
@@ -22,20 +27,35 @@ pub(crate) struct Run<'a> {
     pub(crate) index: usize,
     /// The `RUN` itself (for `ONBUILD RUN`, the inner trigger).
     pub(crate) instruction: &'a Instruction,
-    shared: Vec<&'a RunScript<'a>>,
-    own: Option<RunScript<'a>>,
+    scripts: Vec<&'a RunScript<'a>>,
+    /// The package-manager commands, classified on first use.
+    packages: OnceCell<Vec<Package<'a>>>,
 }
+
+/// A command of a [`Run`] that a package manager runs, with the script that maps its ranges
+/// back and its package-manager view.
+pub(crate) type Package<'a> = (&'a RunScript<'a>, &'a Command, PackageCommand<'a>);
 
 impl<'a> Run<'a> {
     /// The command line, heredoc scripts, or the script made from an exec form.
-    pub(crate) fn scripts(&self) -> impl Iterator<Item = &RunScript<'a>> + '_ {
-        self.shared.iter().copied().chain(self.own.iter())
+    pub(crate) fn scripts(&self) -> impl Iterator<Item = &'a RunScript<'a>> + '_ {
+        self.scripts.iter().copied()
     }
 
     /// Every command of every script, with the script that maps its ranges back.
-    pub(crate) fn commands(&self) -> impl Iterator<Item = (&RunScript<'a>, &Command)> + '_ {
+    pub(crate) fn commands(&self) -> impl Iterator<Item = (&'a RunScript<'a>, &'a Command)> + '_ {
         self.scripts()
             .flat_map(|script| script.script.commands.iter().map(move |c| (script, c)))
+    }
+
+    /// The commands that [`classify`] recognises, in order, classified once per `RUN` rather
+    /// than once per rule that asks.
+    pub(crate) fn packages(&self) -> &[Package<'a>] {
+        self.packages.get_or_init(|| {
+            self.commands()
+                .filter_map(|(script, command)| Some((script, command, classify(command)?)))
+                .collect()
+        })
     }
 
     /// Whether the `RUN` is in exec form (`RUN ["…"]`), which no `SHELL` applies to.
@@ -99,24 +119,53 @@ fn collect<'a>(ctx: &DockerfileContext<'a>) -> Vec<Run<'a>> {
             let InstructionKind::Run(command) = &run.kind else {
                 continue;
             };
-            let shared: Vec<&'a RunScript<'a>> = ctx
+            let mut scripts: Vec<&'a RunScript<'a>> = ctx
                 .scripts
                 .iter()
                 .filter(|script| std::ptr::eq(script.instruction, run))
                 .collect();
-            let own = match command {
-                ShellOrExec::Exec { args, .. } if shared.is_empty() => {
-                    exec_script(stage.index, index, run, args)
-                }
-                _ => None,
-            };
+            if scripts.is_empty() && matches!(command, ShellOrExec::Exec { .. }) {
+                scripts.extend(
+                    ctx.exec_scripts
+                        .iter()
+                        .filter(|script| std::ptr::eq(script.instruction, run)),
+                );
+            }
             out.push(Run {
                 stage: stage.index,
                 index,
                 instruction: run,
-                shared,
-                own,
+                scripts,
+                packages: OnceCell::new(),
             });
+        }
+    }
+    out
+}
+
+/// The scripts of the exec-form `RUN`s (and `ONBUILD RUN`s) that [`RunScript::collect`] did not
+/// parse, one per instruction; see [`exec_script`].
+pub(crate) fn exec_scripts<'a>(
+    model: &DockerfileModel<'a>,
+    scripts: &[RunScript<'a>],
+) -> Vec<RunScript<'a>> {
+    let mut out = Vec::new();
+    for stage in &model.stages {
+        for (index, instruction) in stage.instructions.iter().enumerate() {
+            let run = match &instruction.kind {
+                InstructionKind::Onbuild(inner) => inner.as_ref(),
+                _ => instruction,
+            };
+            let InstructionKind::Run(ShellOrExec::Exec { args, .. }) = &run.kind else {
+                continue;
+            };
+            if scripts
+                .iter()
+                .any(|script| std::ptr::eq(script.instruction, run))
+            {
+                continue;
+            }
+            out.extend(exec_script(stage.index, index, run, args));
         }
     }
     out

@@ -3,9 +3,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::rules::DockerfileContext;
-use crate::rules::build::packages::{
-    Action, Manager, PackageCommand, classify, ends_with_ignore_case,
-};
+use crate::rules::build::packages::{Action, Manager, PackageCommand, ends_with_ignore_case};
 use crate::rules::build::runs::runs;
 
 declare_rule! {
@@ -194,12 +192,9 @@ fn pinned_elsewhere(command: &PackageCommand<'_>) -> bool {
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     for run in runs(ctx) {
-        for (script, command) in run.commands() {
-            let Some(package) = classify(command) else {
-                continue;
-            };
+        for (script, _, package) in run.packages() {
             if package.action != Action::Install
-                || pinned_elsewhere(&package)
+                || pinned_elsewhere(package)
                 || package.subcommand.and_then(|s| s.value.as_deref()) == Some("build-dep")
             {
                 continue;
@@ -213,7 +208,7 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                 if gem_version && position == 0 {
                     continue;
                 }
-                if pinned(&package, value) != Some(false) {
+                if pinned(package, value) != Some(false) {
                     continue;
                 }
                 let hint = pin_hint(package.manager);
