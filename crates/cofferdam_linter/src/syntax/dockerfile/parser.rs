@@ -731,7 +731,9 @@ impl<'t> Parser<'t> {
                 range: mapped.range_to_source(range(start, end)),
             });
         }
-        if heredocs {
+        // Every heredoc marker contains `<<`: most `RUN` lines have none, and need not be split
+        // into words just to find that out.
+        if heredocs && text[start..].contains("<<") {
             let words = self.words(mapped, start);
             self.collect_markers(&words);
         }
