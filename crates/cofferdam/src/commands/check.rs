@@ -108,6 +108,13 @@ fn run(settings: &CheckSettings) -> Report {
         }
     }
 
+    // Findings are large; growing the vector by doubling would copy them several times.
+    let findings = linted
+        .iter()
+        .map(|(_, result)| result.diagnostics.len())
+        .sum();
+    report.findings.reserve(findings);
+    report.files.reserve(linted.len());
     for (source, result) in linted {
         let index = report.files.len();
         for error in result.errors {
