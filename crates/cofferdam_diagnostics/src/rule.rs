@@ -105,11 +105,12 @@ impl RuleMeta {
 
     /// The first paragraph under `## What it does`, on one line.
     pub fn summary(&self) -> String {
-        let doc = self.documentation();
-        let body = doc
-            .split_once("## What it does")
-            .map_or(doc.as_str(), |(_, rest)| rest);
-        body.trim_start()
+        self.first_paragraph("What it does")
+    }
+
+    /// The first paragraph under one `## heading`, with its lines joined into one.
+    pub fn first_paragraph(&self, heading: &str) -> String {
+        self.section(heading)
             .split("\n\n")
             .next()
             .unwrap_or_default()

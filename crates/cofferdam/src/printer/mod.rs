@@ -30,14 +30,7 @@ pub(crate) fn print_report(
 
 /// The first paragraph under "Why is this bad?", on one line.
 pub(crate) fn why(meta: &RuleMeta) -> String {
-    let section = meta.section("Why is this bad?");
-    section
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    meta.first_paragraph("Why is this bad?")
 }
 
 /// Greedy word wrap; long prose notes stay readable in an 80-100 column terminal, and the

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 
 use crate::model::expand::{Expanded, expand};
 use crate::model::image::ImageRef;
-use crate::syntax::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Word};
+use crate::syntax::dockerfile::{
+    Dockerfile, Instruction, InstructionKind, Keyword, ShellOrExec, Word,
+};
 
 /// A Dockerfile with its stages resolved.
 #[derive(Debug)]
@@ -184,6 +186,29 @@ impl<'a> DockerfileModel<'a> {
             };
         }
         chain
+    }
+
+    /// Every `RUN` of every stage in order, with `ONBUILD RUN` triggers unwrapped:
+    /// `(stage, index into the stage's instructions, the RUN instruction, its command)`.
+    pub fn run_instructions(
+        &self,
+    ) -> impl Iterator<Item = (usize, usize, &'a Instruction, &'a ShellOrExec)> + '_ {
+        self.stages.iter().flat_map(|stage| {
+            stage
+                .instructions
+                .iter()
+                .enumerate()
+                .filter_map(move |(index, instruction)| {
+                    let run = match &instruction.kind {
+                        InstructionKind::Onbuild(inner) => inner.as_ref(),
+                        _ => instruction,
+                    };
+                    match &run.kind {
+                        InstructionKind::Run(command) => Some((stage.index, index, run, command)),
+                        _ => None,
+                    }
+                })
+        })
     }
 
     /// The stage an alias or numeric index refers to, if it is defined before `before`.

@@ -9,9 +9,7 @@ use crate::rules::build::runs::Run;
 use crate::rules::secrets::detect::{SecretKind, find_in_text};
 
 use crate::model::DockerfileModel;
-use crate::syntax::dockerfile::{
-    Dockerfile, Heredoc, Instruction, InstructionKind, MappedText, ShellOrExec,
-};
+use crate::syntax::dockerfile::{Dockerfile, Heredoc, Instruction, MappedText, ShellOrExec};
 use crate::syntax::shell::{self, Script};
 
 /// The input of every Dockerfile rule.
@@ -91,39 +89,30 @@ impl<'a> RunScript<'a> {
     /// Parses the shell of every `RUN` of every stage (including `ONBUILD RUN` triggers).
     pub fn collect(model: &DockerfileModel<'a>) -> Vec<RunScript<'a>> {
         let mut scripts = Vec::new();
-        for stage in &model.stages {
-            for (index, instruction) in stage.instructions.iter().enumerate() {
-                let run = match &instruction.kind {
-                    InstructionKind::Onbuild(inner) => inner.as_ref(),
-                    _ => instruction,
-                };
-                let InstructionKind::Run(command) = &run.kind else {
-                    continue;
-                };
-                let push = |scripts: &mut Vec<RunScript<'a>>, text: MappedText, heredoc| {
-                    let script = shell::parse(&text.text);
-                    scripts.push(RunScript {
-                        stage: stage.index,
-                        index,
-                        instruction: run,
-                        text,
-                        heredoc,
-                        script,
-                    });
-                };
-                match command {
-                    ShellOrExec::Shell(text) => {
-                        push(&mut scripts, text.clone(), None);
-                        for heredoc in &run.heredocs {
-                            if heredoc_is_script(&text.text, heredoc) {
-                                push(&mut scripts, heredoc.body.clone(), Some(heredoc));
-                            }
+        for (stage, index, run, command) in model.run_instructions() {
+            let push = |scripts: &mut Vec<RunScript<'a>>, text: MappedText, heredoc| {
+                let script = shell::parse(&text.text);
+                scripts.push(RunScript {
+                    stage,
+                    index,
+                    instruction: run,
+                    text,
+                    heredoc,
+                    script,
+                });
+            };
+            match command {
+                ShellOrExec::Shell(text) => {
+                    push(&mut scripts, text.clone(), None);
+                    for heredoc in &run.heredocs {
+                        if heredoc_is_script(&text.text, heredoc) {
+                            push(&mut scripts, heredoc.body.clone(), Some(heredoc));
                         }
                     }
-                    ShellOrExec::Exec { args, .. } => {
-                        if let Some(text) = exec_shell_script(args) {
-                            push(&mut scripts, text, None);
-                        }
+                }
+                ShellOrExec::Exec { args, .. } => {
+                    if let Some(text) = exec_shell_script(args) {
+                        push(&mut scripts, text, None);
                     }
                 }
             }
@@ -132,11 +121,9 @@ impl<'a> RunScript<'a> {
     }
 }
 
-const SHELLS: [&str; 6] = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
-
 fn is_shell(program: &str) -> bool {
     let name = program.rsplit('/').next().unwrap_or(program);
-    SHELLS.contains(&name)
+    shell::SHELLS.contains(&name)
 }
 
 /// Whether a heredoc of a `RUN` line is executed as a shell script: `RUN <<EOF` alone (BuildKit

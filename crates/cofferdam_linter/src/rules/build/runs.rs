@@ -110,35 +110,26 @@ pub(crate) fn runs<'c, 'a>(ctx: &'c DockerfileContext<'a>) -> &'c [Run<'a>] {
 
 fn collect<'a>(ctx: &DockerfileContext<'a>) -> Vec<Run<'a>> {
     let mut out = Vec::new();
-    for stage in &ctx.model.stages {
-        for (index, instruction) in stage.instructions.iter().enumerate() {
-            let run = match &instruction.kind {
-                InstructionKind::Onbuild(inner) => inner.as_ref(),
-                _ => instruction,
-            };
-            let InstructionKind::Run(command) = &run.kind else {
-                continue;
-            };
-            let mut scripts: Vec<&'a RunScript<'a>> = ctx
-                .scripts
-                .iter()
-                .filter(|script| std::ptr::eq(script.instruction, run))
-                .collect();
-            if scripts.is_empty() && matches!(command, ShellOrExec::Exec { .. }) {
-                scripts.extend(
-                    ctx.exec_scripts
-                        .iter()
-                        .filter(|script| std::ptr::eq(script.instruction, run)),
-                );
-            }
-            out.push(Run {
-                stage: stage.index,
-                index,
-                instruction: run,
-                scripts,
-                packages: OnceCell::new(),
-            });
+    for (stage, index, run, command) in ctx.model.run_instructions() {
+        let mut scripts: Vec<&'a RunScript<'a>> = ctx
+            .scripts
+            .iter()
+            .filter(|script| std::ptr::eq(script.instruction, run))
+            .collect();
+        if scripts.is_empty() && matches!(command, ShellOrExec::Exec { .. }) {
+            scripts.extend(
+                ctx.exec_scripts
+                    .iter()
+                    .filter(|script| std::ptr::eq(script.instruction, run)),
+            );
         }
+        out.push(Run {
+            stage,
+            index,
+            instruction: run,
+            scripts,
+            packages: OnceCell::new(),
+        });
     }
     out
 }
@@ -150,23 +141,17 @@ pub(crate) fn exec_scripts<'a>(
     scripts: &[RunScript<'a>],
 ) -> Vec<RunScript<'a>> {
     let mut out = Vec::new();
-    for stage in &model.stages {
-        for (index, instruction) in stage.instructions.iter().enumerate() {
-            let run = match &instruction.kind {
-                InstructionKind::Onbuild(inner) => inner.as_ref(),
-                _ => instruction,
-            };
-            let InstructionKind::Run(ShellOrExec::Exec { args, .. }) = &run.kind else {
-                continue;
-            };
-            if scripts
-                .iter()
-                .any(|script| std::ptr::eq(script.instruction, run))
-            {
-                continue;
-            }
-            out.extend(exec_script(stage.index, index, run, args));
+    for (stage, index, run, command) in model.run_instructions() {
+        let ShellOrExec::Exec { args, .. } = command else {
+            continue;
+        };
+        if scripts
+            .iter()
+            .any(|script| std::ptr::eq(script.instruction, run))
+        {
+            continue;
         }
+        out.extend(exec_script(stage, index, run, args));
     }
     out
 }
