@@ -18,7 +18,7 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Lint Dockerfiles found under the given paths.
+    /// Lint Dockerfiles and compose files found under the given paths.
     ///
     /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one is, 2 on a usage
     /// error, a syntax error or an unreadable file (an error wins over findings).
@@ -33,8 +33,8 @@ pub(crate) enum Command {
 pub(crate) struct CheckArgs {
     /// Files or directories to check; `-` reads standard input. Directories are walked in
     /// parallel, honouring .gitignore and .ignore and skipping hidden files; files named here are
-    /// always checked.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// always checked. Default: the current directory.
+    #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 
     /// How to print findings.
@@ -75,9 +75,15 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
 
-    /// The name under which standard input (`-`) is reported.
+    /// The name under which standard input (`-`) is reported; it also says what the input is
+    /// (`compose.yaml` reads it as a compose file).
     #[arg(long, value_name = "NAME", default_value = "Dockerfile")]
     pub(crate) stdin_filename: String,
+
+    /// Merge these compose files into one project, like `docker compose -f a.yaml -f b.yaml`
+    /// (later files override earlier ones). Repeatable.
+    #[arg(long = "compose-file", short = 'f', value_name = "FILE")]
+    pub(crate) compose_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

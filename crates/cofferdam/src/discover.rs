@@ -3,8 +3,11 @@
 //! Directories are walked in parallel with the `ignore` crate (ripgrep's walker), so
 //! `.gitignore`, `.ignore` and git's exclude files are honoured and hidden entries are skipped.
 //! Files named on the command line are always checked, even when ignored or oddly named: the
-//! user asked for them. [`FileKind`] is where compose files, shell scripts and CI YAML will be
-//! recognised once the linter can read them; today only Dockerfiles are linted.
+//! user asked for them. [`FileKind`] says which front-end reads a file: Dockerfiles and compose
+//! files by name, and any other YAML file once its text shows a top-level `services:` map.
+//!
+//! A compose override file (`compose.override.yaml`) next to its main file is not a project of
+//! its own: `docker compose` merges it into the main file, and so does the compose loader.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -15,6 +18,10 @@ use ignore::{WalkBuilder, WalkState};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum FileKind {
     Dockerfile,
+    /// A compose file by name (`compose.yaml`, `docker-compose.prod.yml`, …).
+    Compose,
+    /// Some other YAML file: a compose file if it has a top-level `services:` map.
+    Yaml,
 }
 
 impl FileKind {
@@ -33,8 +40,46 @@ impl FileKind {
             || name.starts_with("dockerfile.")
             || name.starts_with("containerfile.")
             || (name.ends_with(".dockerfile") && name.len() > ".dockerfile".len());
-        dockerfile.then_some(FileKind::Dockerfile)
+        if dockerfile {
+            return Some(FileKind::Dockerfile);
+        }
+        let yaml = Path::new(&name)
+            .extension()
+            .is_some_and(|extension| extension == "yml" || extension == "yaml");
+        if !yaml {
+            return None;
+        }
+        if name.starts_with("compose") || name.starts_with("docker-compose") {
+            Some(FileKind::Compose)
+        } else {
+            Some(FileKind::Yaml)
+        }
     }
+}
+
+/// Whether YAML text has a top-level `services:` key, the mark of a compose file. Checked on
+/// the text so that unrelated YAML (CI pipelines, Kubernetes manifests) is never parsed.
+pub(crate) fn looks_like_compose(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("services:")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with(['#', '{']))
+    })
+}
+
+/// The main file an override file belongs to (`compose.override.yaml` → `compose.yaml`), as
+/// candidate names in the same directory.
+pub(crate) fn override_of(path: &Path) -> Option<[PathBuf; 2]> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name
+        .strip_suffix(".override.yaml")
+        .or_else(|| name.strip_suffix(".override.yml"))?;
+    if stem != "compose" && stem != "docker-compose" {
+        return None;
+    }
+    Some([
+        path.with_file_name(format!("{stem}.yaml")),
+        path.with_file_name(format!("{stem}.yml")),
+    ])
 }
 
 /// A file to check.
@@ -65,8 +110,8 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
     for path in paths {
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => directories.push(path.clone()),
-            // A file named explicitly is checked whatever its name. Dockerfile is the only kind
-            // linted today; content sniffing will pick the kind once there are others.
+            // A file named explicitly is checked whatever its name: YAML by its content, anything
+            // else as a Dockerfile.
             Ok(_) => found.files.push(Candidate {
                 path: path.clone(),
                 kind: FileKind::from_path(path).unwrap_or(FileKind::Dockerfile),
@@ -94,6 +139,17 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
     }
     found.files.sort();
     found.files.dedup_by(|a, b| a.path == b.path);
+    // An override file whose main file is being checked is merged into that project.
+    let main_files: std::collections::HashSet<PathBuf> = found
+        .files
+        .iter()
+        .filter(|file| file.kind == FileKind::Compose)
+        .map(|file| file.path.clone())
+        .collect();
+    found.files.retain(|file| {
+        override_of(&file.path)
+            .is_none_or(|mains| !mains.iter().any(|main| main_files.contains(main)))
+    });
     found.errors.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
@@ -193,12 +249,45 @@ mod tests {
             "Dockerfile.dockerignore",
             ".dockerignore",
             ".dockerfile",
-            "docker-compose.yml",
             "Dockerfiles",
             "README.md",
         ] {
             assert_eq!(FileKind::from_path(Path::new(name)), None, "{name}");
         }
+    }
+
+    #[test]
+    fn recognises_compose_names_and_content() {
+        for name in [
+            "compose.yaml",
+            "docker-compose.yml",
+            "docker-compose.prod.yaml",
+            "compose.override.yml",
+        ] {
+            assert_eq!(
+                FileKind::from_path(Path::new(name)),
+                Some(FileKind::Compose),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            FileKind::from_path(Path::new("stack.yml")),
+            Some(FileKind::Yaml)
+        );
+        assert!(super::looks_like_compose(
+            "version: '3'\nservices:\n  a: {}\n"
+        ));
+        assert!(super::looks_like_compose("services: # the stack\n"));
+        assert!(!super::looks_like_compose("jobs:\n  services:\n"));
+        assert!(!super::looks_like_compose("services_extra: 1\n"));
+        assert_eq!(
+            super::override_of(Path::new("a/compose.override.yml")),
+            Some([
+                Path::new("a/compose.yaml").to_path_buf(),
+                Path::new("a/compose.yml").to_path_buf()
+            ])
+        );
+        assert_eq!(super::override_of(Path::new("a/compose.yaml")), None);
     }
 
     #[test]

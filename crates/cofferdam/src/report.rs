@@ -95,6 +95,15 @@ impl Report {
             };
             key(a).cmp(&key(b))
         });
+        // A file reached by two projects (an `extends` target that is also checked on its own)
+        // reports each finding once.
+        self.findings.dedup_by(|a, b| {
+            a.file == b.file
+                && a.diagnostic.range == b.diagnostic.range
+                && a.diagnostic.rule.code == b.diagnostic.rule.code
+                && a.diagnostic.service == b.diagnostic.service
+                && a.diagnostic.message == b.diagnostic.message
+        });
         self.errors
             .sort_by(|a, b| (&a.path, a.start, &a.message).cmp(&(&b.path, b.start, &b.message)));
     }

@@ -19,6 +19,8 @@ use crate::suggest;
 pub(crate) struct CheckSettings {
     pub(crate) inputs: Vec<InputPath>,
     pub(crate) stdin_filename: String,
+    /// Compose files merged into one project (`-f a -f b`).
+    pub(crate) compose_files: Vec<PathBuf>,
     pub(crate) format: OutputFormat,
     pub(crate) fail_on: Severity,
     pub(crate) linter: Settings,
@@ -76,8 +78,13 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
                 && std::io::stdout().is_terminal()
         }
     };
-    let inputs = args
-        .paths
+    // With no paths, the current directory is checked, unless `-f` files say what to check.
+    let paths = if args.paths.is_empty() && args.compose_files.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let inputs = paths
         .into_iter()
         .map(|path| {
             if path.as_os_str() == "-" {
@@ -90,6 +97,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
     Ok(CheckSettings {
         inputs,
         stdin_filename: args.stdin_filename,
+        compose_files: args.compose_files,
         format,
         fail_on: args.fail_on,
         linter,

@@ -12,5 +12,5 @@ pub mod syntax;
 
 mod linter;
 
-pub use linter::{LintResult, lint_dockerfile};
+pub use linter::{LintResult, lint_compose, lint_dockerfile, lint_project};
 pub use settings::Settings;

@@ -4,7 +4,10 @@ use cofferdam_diagnostics::{Diagnostic, SourceFile, TextRange};
 
 use crate::Settings;
 use crate::model::DockerfileModel;
-use crate::rules::{Check, DockerfileContext, RULES, RunScript};
+use crate::model::compose::{self, ComposeInput, ComposeProject};
+use crate::rules::{
+    Check, ContainerContext, DockerfileContext, ProjectContext, ProjectView, RULES, RunScript,
+};
 use crate::syntax::dockerfile::{self, Dockerfile, Keyword, SyntaxError};
 
 /// Everything linting one file produced.
@@ -33,7 +36,8 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
         }
         let start = diagnostics.len();
         match rule.check {
-            Check::Dockerfile(check) => check(&context, &mut diagnostics),
+            Check::Dockerfile(check) | Check::Both(check, _) => check(&context, &mut diagnostics),
+            Check::Container(_) | Check::Project(_) => continue,
         }
         if let Some(severity) = settings.severity_override_at(index) {
             for diagnostic in &mut diagnostics[start..] {
@@ -57,6 +61,122 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
         errors,
         redactions,
     }
+}
+
+/// Loads a compose project (main files, override, includes, extends, `.env`) and lints it.
+/// Returns one result per file that was read and has something to report, plus every main
+/// file, with ranges local to each file.
+pub fn lint_compose(input: ComposeInput<'_>, settings: &Settings) -> Vec<(SourceFile, LintResult)> {
+    let project = compose::load(input);
+    lint_project(&project, settings)
+}
+
+/// Runs the container and project rules over a loaded project.
+pub fn lint_project(
+    project: &ComposeProject,
+    settings: &Settings,
+) -> Vec<(SourceFile, LintResult)> {
+    let view = ProjectView {
+        sources: &project.sources,
+        services: &project.services,
+        networks: &project.networks,
+    };
+    let mut diagnostics = Vec::new();
+    for (index, rule) in RULES.iter().enumerate() {
+        if !settings.is_enabled_at(index) {
+            continue;
+        }
+        let start = diagnostics.len();
+        match rule.check {
+            Check::Dockerfile(_) => continue,
+            Check::Container(check) | Check::Both(_, check) => {
+                for spec in &project.services {
+                    let context = ContainerContext {
+                        spec,
+                        project: view,
+                        settings,
+                    };
+                    check(&context, &mut diagnostics);
+                }
+            }
+            Check::Project(check) => check(
+                &ProjectContext {
+                    project: view,
+                    settings,
+                },
+                &mut diagnostics,
+            ),
+        }
+        if let Some(severity) = settings.severity_override_at(index) {
+            for diagnostic in &mut diagnostics[start..] {
+                diagnostic.severity = severity;
+            }
+        }
+    }
+
+    let files: Vec<SourceFile> = project.sources.files().cloned().collect();
+    let mut results: Vec<LintResult> = files.iter().map(|_| LintResult::default()).collect();
+    for mut diagnostic in diagnostics {
+        let Some((file, range)) = project.sources.local(diagnostic.range) else {
+            continue;
+        };
+        diagnostic.range = range;
+        diagnostic.labels = std::mem::take(&mut diagnostic.labels)
+            .into_iter()
+            .filter_map(|mut label| {
+                let (label_file, range) = project.sources.local(label.range)?;
+                label.range = range;
+                (label_file == file).then_some(label)
+            })
+            .collect();
+        results[file].diagnostics.push(diagnostic);
+    }
+    for error in &project.errors {
+        if let Some((file, range)) = project.sources.local(error.range) {
+            results[file].errors.push(SyntaxError {
+                range,
+                message: error.message.clone(),
+            });
+        }
+    }
+    for range in crate::rules::secrets::container_redactions(project) {
+        if let Some((file, range)) = project.sources.local(range) {
+            results[file].redactions.push(range);
+        }
+    }
+    files
+        .into_iter()
+        .zip(results)
+        .filter(|(file, result)| {
+            project.roots.iter().any(|root| root == file.name())
+                || !result.diagnostics.is_empty()
+                || !result.errors.is_empty()
+        })
+        .map(|(file, mut result)| {
+            result.diagnostics.sort_by(|a, b| {
+                (a.range.start(), a.range.end(), a.rule.code, &a.service).cmp(&(
+                    b.range.start(),
+                    b.range.end(),
+                    b.rule.code,
+                    &b.service,
+                ))
+            });
+            result.diagnostics.dedup_by(|a, b| {
+                a.range == b.range
+                    && a.rule.code == b.rule.code
+                    && a.service == b.service
+                    && a.message == b.message
+            });
+            result
+                .errors
+                .sort_by_key(|error| (error.range.start(), error.range.end()));
+            result
+                .redactions
+                .sort_by_key(|range| (range.start(), range.end()));
+            result.redactions.dedup();
+            (file, result)
+        })
+        .collect()
 }
 
 /// Errors BuildKit reports before building that the syntax alone does not show: a file without

@@ -12,13 +12,20 @@ pub struct Settings {
     enabled: Vec<bool>,
     /// Per-rule severity overrides, indexed like [`RULES`].
     severity: Vec<Option<Severity>>,
+    /// The `N` of the recommended restart policy `on-failure:N`.
+    pub restart_max_retries: u32,
 }
+
+/// The default `N` of `on-failure:N`: enough to ride out a transient failure, few enough that a
+/// crash loop stops and gets noticed.
+pub const DEFAULT_RESTART_MAX_RETRIES: u32 = 3;
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             enabled: RULES.iter().map(|rule| rule.meta.default_enabled).collect(),
             severity: vec![None; RULES.len()],
+            restart_max_retries: DEFAULT_RESTART_MAX_RETRIES,
         }
     }
 }

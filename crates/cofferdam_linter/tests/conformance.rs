@@ -11,8 +11,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use cofferdam_diagnostics::{SourceFile, Tool};
+use cofferdam_linter::model::compose::{ComposeInput, NoFiles};
 use cofferdam_linter::rules::RULES;
-use cofferdam_linter::{Settings, lint_dockerfile};
+use cofferdam_linter::{Settings, lint_compose, lint_dockerfile};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/conformance")
@@ -128,6 +129,32 @@ fn lint_lines(codes: &[String], name: &str, text: &str) -> BTreeSet<u32> {
         .collect()
 }
 
+/// The 1-based lines of the compose file where any of `codes` fires.
+fn lint_compose_lines(codes: &[String], name: &str, text: &str) -> BTreeSet<u32> {
+    let settings = Settings::default()
+        .with_selection(codes, &[], &[])
+        .expect("registered codes");
+    let environment = |_: &str| None;
+    let results = lint_compose(
+        ComposeInput {
+            files: vec![SourceFile::new(name, text)],
+            loader: &NoFiles,
+            environment: &environment,
+        },
+        &settings,
+    );
+    results
+        .iter()
+        .filter(|(file, _)| file.name() == name)
+        .flat_map(|(file, result)| {
+            result
+                .diagnostics
+                .iter()
+                .map(|d| file.line_column(d.range.start()).line)
+        })
+        .collect()
+}
+
 /// The `good` and `bad` snippets of a Trivy example file (`- |-` block scalars indented by 6).
 fn trivy_snippets(text: &str) -> Vec<(bool, String)> {
     let mut snippets: Vec<(bool, String)> = Vec::new();
@@ -212,6 +239,21 @@ struct Query {
 
 #[test]
 fn kics_dockerfile_queries() {
+    kics_queries("dockerfile", "dockerfile", 30, lint_lines);
+}
+
+#[test]
+fn kics_compose_queries() {
+    kics_queries("dockerCompose", "yaml", 15, lint_compose_lines);
+}
+
+/// Runs every KICS query of `platform` whose id a rule aliases over its samples.
+fn kics_queries(
+    platform: &str,
+    extension: &str,
+    minimum_mapped: usize,
+    lint: fn(&[String], &str, &str) -> BTreeSet<u32>,
+) {
     let unmapped = unmapped();
     let index: Vec<Query> = serde_json::from_str(
         &fs::read_to_string(root().join("kics/index.json")).expect("kics index"),
@@ -220,7 +262,7 @@ fn kics_dockerfile_queries() {
     let mut failed = Vec::new();
     let mut checked = BTreeSet::new();
     let mut mapped = 0;
-    for query in index.iter().filter(|q| q.platform == "dockerfile") {
+    for query in index.iter().filter(|q| q.platform == platform) {
         let codes = rules_for(Tool::Kics, &query.id);
         if codes.is_empty() {
             assert!(
@@ -232,7 +274,7 @@ fn kics_dockerfile_queries() {
             continue;
         }
         mapped += 1;
-        let dir = root().join("kics/dockerfile").join(&query.directory);
+        let dir = root().join("kics").join(platform).join(&query.directory);
         let expected: Vec<Expected> = serde_json::from_str(
             &fs::read_to_string(dir.join("positive_expected_result.json")).expect("expectations"),
         )
@@ -240,7 +282,7 @@ fn kics_dockerfile_queries() {
         let mut files: Vec<PathBuf> = fs::read_dir(&dir)
             .expect("query dir")
             .map(|entry| entry.expect("entry").path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "dockerfile"))
+            .filter(|path| path.extension().is_some_and(|ext| ext == extension))
             .collect();
         files.sort();
         let positives: Vec<&PathBuf> = files
@@ -257,7 +299,7 @@ fn kics_dockerfile_queries() {
                 .to_string_lossy()
                 .into_owned();
             let text = fs::read_to_string(path).expect("fixture");
-            let fired = lint_lines(&codes, &name, &text);
+            let fired = lint(&codes, &name, &text);
             let sample = format!("{}/{name}", query.directory);
             checked.insert(sample.clone());
             if name.starts_with("negative") {
@@ -288,7 +330,10 @@ fn kics_dockerfile_queries() {
             }
         }
     }
-    assert!(mapped >= 30, "only {mapped} KICS queries mapped");
+    assert!(
+        mapped >= minimum_mapped,
+        "only {mapped} KICS {platform} queries mapped"
+    );
     let failures = settle("kics", &failed, &checked);
     assert!(
         failures.is_empty(),
@@ -296,7 +341,7 @@ fn kics_dockerfile_queries() {
         failures.join("\n")
     );
     eprintln!(
-        "kics: {mapped} queries mapped, {} samples checked",
+        "kics {platform}: {mapped} queries mapped, {} samples checked",
         checked.len()
     );
 }

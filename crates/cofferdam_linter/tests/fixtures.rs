@@ -2,16 +2,56 @@
 //! must equal the `# expect: <rule-name>` markers it carries, no more and no less.
 //!
 //! A marker line applies to the next line that is not itself a marker. A fixture named
-//! `<rule-name>.Dockerfile` is linted with that rule and every rule named in its markers
-//! enabled; `<rule-name>.ok.Dockerfile` is the rule's negative fixture and must not raise it.
+//! `<rule-name>.Dockerfile` or `<rule-name>.compose.yml` is linted with that rule and every rule
+//! named in its markers enabled; `<rule-name>.ok.Dockerfile` / `.ok.compose.yml` is the rule's
+//! negative fixture and must not raise it. Compose fixtures may read support files (override
+//! files, `extends` targets, Dockerfiles of `build:`, `.env`) from a `<rule-name>.files/`
+//! directory next to them; findings in those files must match their own markers.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cofferdam_diagnostics::SourceFile;
+use cofferdam_diagnostics::{Input, SourceFile};
+use cofferdam_linter::model::compose::{ComposeInput, Loader};
 use cofferdam_linter::rules::{RULES, find_rule};
-use cofferdam_linter::{Settings, lint_dockerfile};
+use cofferdam_linter::{LintResult, Settings, lint_compose, lint_dockerfile};
+
+/// Reads support files from disk, as the binary does.
+struct Disk;
+
+impl Loader for Disk {
+    fn load(&self, path: &str) -> Option<Result<String, String>> {
+        match fs::read_to_string(path) {
+            Ok(text) => Some(Ok(text)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => Some(Err(error.to_string())),
+        }
+    }
+}
+
+fn is_compose(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(".compose.yml")
+}
+
+/// Lints a fixture: one result per file with findings (the fixture itself first).
+fn lint_fixture(path: &Path, text: String, settings: &Settings) -> Vec<(SourceFile, LintResult)> {
+    let source = SourceFile::new(path.display().to_string(), text);
+    if is_compose(path) {
+        let environment = |_: &str| None;
+        lint_compose(
+            ComposeInput {
+                files: vec![source],
+                loader: &Disk,
+                environment: &environment,
+            },
+            settings,
+        )
+    } else {
+        let result = lint_dockerfile(&source, settings);
+        vec![(source, result)]
+    }
+}
 
 pub fn fixture_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/fixtures")
@@ -22,7 +62,11 @@ fn fixture_files() -> Vec<PathBuf> {
     for category in fs::read_dir(fixture_root()).expect("fixture directory") {
         let category = category.expect("entry").path();
         for file in fs::read_dir(&category).expect("category directory") {
-            files.push(file.expect("entry").path());
+            let path = file.expect("entry").path();
+            // `<rule-name>.files/` directories hold support files, not fixtures.
+            if path.is_file() {
+                files.push(path);
+            }
         }
     }
     files.sort();
@@ -77,47 +121,54 @@ fn fixtures_match_their_markers() {
         let settings = Settings::default()
             .with_selection(&selected.iter().cloned().collect::<Vec<_>>(), &[], &[])
             .expect("known rules");
-        let source = SourceFile::new(path.display().to_string(), text);
-        let result = lint_dockerfile(&source, &settings);
-        assert!(
-            result.errors.is_empty(),
-            "{}: syntax errors {:?}",
-            path.display(),
-            result.errors
-        );
-        let actual: BTreeSet<(u32, String)> = result
-            .diagnostics
-            .iter()
-            .map(|d| {
-                (
-                    source.line_column(d.range.start()).line,
-                    d.rule.name.to_owned(),
-                )
-            })
-            .collect();
-        for missing in expected.difference(&actual) {
-            failures.push(format!(
-                "{}:{}: expected `{}` but it did not fire",
-                path.display(),
-                missing.0,
-                missing.1
-            ));
-        }
-        for extra in actual.difference(&expected) {
-            let message = result
+        for (source, result) in lint_fixture(&path, text.clone(), &settings) {
+            assert!(
+                result.errors.is_empty(),
+                "{}: syntax errors {:?}",
+                source.name(),
+                result.errors
+            );
+            let own = source.name() == path.display().to_string();
+            let expected_here = if own {
+                expected.clone()
+            } else {
+                expectations(source.text())
+            };
+            let actual: BTreeSet<(u32, String)> = result
                 .diagnostics
                 .iter()
-                .find(|d| {
-                    source.line_column(d.range.start()).line == extra.0 && d.rule.name == extra.1
+                .map(|d| {
+                    (
+                        source.line_column(d.range.start()).line,
+                        d.rule.name.to_owned(),
+                    )
                 })
-                .map(|d| d.message.clone())
-                .unwrap_or_default();
-            failures.push(format!(
-                "{}:{}: unexpected `{}`: {message}",
-                path.display(),
-                extra.0,
-                extra.1
-            ));
+                .collect();
+            for missing in expected_here.difference(&actual) {
+                failures.push(format!(
+                    "{}:{}: expected `{}` but it did not fire",
+                    source.name(),
+                    missing.0,
+                    missing.1
+                ));
+            }
+            for extra in actual.difference(&expected_here) {
+                let message = result
+                    .diagnostics
+                    .iter()
+                    .find(|d| {
+                        source.line_column(d.range.start()).line == extra.0
+                            && d.rule.name == extra.1
+                    })
+                    .map(|d| d.message.clone())
+                    .unwrap_or_default();
+                failures.push(format!(
+                    "{}:{}: unexpected `{}`: {message}",
+                    source.name(),
+                    extra.0,
+                    extra.1
+                ));
+            }
         }
         let is_negative = path.to_string_lossy().contains(".ok.");
         if is_negative {
@@ -147,11 +198,20 @@ fn every_rule_has_a_positive_and_a_negative_fixture() {
     let mut missing = Vec::new();
     for rule in RULES {
         let category = fixture_root().join(rule.meta.category.as_str());
-        let positive = category.join(format!("{}.Dockerfile", rule.meta.name));
-        let negative = category.join(format!("{}.ok.Dockerfile", rule.meta.name));
-        for path in [positive, negative] {
-            if !files.contains(&path) {
-                missing.push(path.display().to_string());
+        let mut suffixes = Vec::new();
+        if rule.meta.inputs.contains(&Input::Dockerfile) {
+            suffixes.push("Dockerfile");
+        }
+        if rule.meta.inputs.contains(&Input::Compose) {
+            suffixes.push("compose.yml");
+        }
+        for suffix in suffixes {
+            let positive = category.join(format!("{}.{suffix}", rule.meta.name));
+            let negative = category.join(format!("{}.ok.{suffix}", rule.meta.name));
+            for path in [positive, negative] {
+                if !files.contains(&path) {
+                    missing.push(path.display().to_string());
+                }
             }
         }
     }
@@ -170,8 +230,10 @@ fn messages_are_short_lower_case_without_trailing_period() {
         let settings = Settings::default()
             .with_selection(&["ALL".to_owned()], &[], &[])
             .expect("ALL");
-        let result = lint_dockerfile(&SourceFile::new("Dockerfile", text), &settings);
-        for diagnostic in result.diagnostics {
+        let diagnostics = lint_fixture(&path, text, &settings)
+            .into_iter()
+            .flat_map(|(_, result)| result.diagnostics);
+        for diagnostic in diagnostics {
             let message = &diagnostic.message;
             let first = message.chars().next().unwrap_or('?');
             if message.ends_with('.')

@@ -3,9 +3,10 @@
 
 use std::collections::HashSet;
 
-use cofferdam_diagnostics::{Input, SourceFile};
+use cofferdam_diagnostics::{Diagnostic, Input, SourceFile};
+use cofferdam_linter::model::compose::{ComposeInput, NoFiles};
 use cofferdam_linter::rules::{RULES, find_rule};
-use cofferdam_linter::{Settings, lint_dockerfile};
+use cofferdam_linter::{Settings, lint_compose, lint_dockerfile};
 
 const HEADINGS: [&str; 6] = [
     "## What it does",
@@ -62,15 +63,6 @@ fn code_list_snapshot() {
     insta::assert_snapshot!(list.join("\n"));
 }
 
-/// The contents of the first fenced code block after `heading`.
-fn code_block(doc: &str, heading: &str) -> Option<String> {
-    let (_, rest) = doc.split_once(heading)?;
-    let (_, rest) = rest.split_once("```")?;
-    let (_, rest) = rest.split_once('\n')?;
-    let (block, _) = rest.split_once("```")?;
-    Some(block.to_owned())
-}
-
 #[test]
 fn docs_have_the_required_sections_in_order() {
     for rule in RULES {
@@ -95,34 +87,84 @@ fn docs_have_the_required_sections_in_order() {
     }
 }
 
+/// Every fenced code block between `heading` and the next `## ` heading, with its language.
+fn code_blocks(doc: &str, heading: &str) -> Vec<(String, String)> {
+    let Some((_, rest)) = doc.split_once(heading) else {
+        return Vec::new();
+    };
+    let section = rest.split("\n## ").next().unwrap_or_default();
+    let mut blocks = Vec::new();
+    let mut parts = section.split("```");
+    parts.next();
+    while let (Some(block), _) = (parts.next(), parts.next()) {
+        let (language, body) = block.split_once('\n').unwrap_or((block, ""));
+        blocks.push((language.trim().to_owned(), body.to_owned()));
+    }
+    blocks
+}
+
+/// Lints a doc snippet as what its fence language says it is.
+fn lint_snippet(language: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    match language {
+        "dockerfile" => lint_dockerfile(&SourceFile::new("Dockerfile", text), settings).diagnostics,
+        "yaml" => {
+            let environment = |_: &str| None;
+            lint_compose(
+                ComposeInput {
+                    files: vec![SourceFile::new("compose.yaml", text)],
+                    loader: &NoFiles,
+                    environment: &environment,
+                },
+                settings,
+            )
+            .into_iter()
+            .flat_map(|(_, result)| result.diagnostics)
+            .collect()
+        }
+        other => panic!("unsupported code block language `{other}`"),
+    }
+}
+
 #[test]
 fn doc_examples_fire_and_use_instead_is_clean() {
-    for rule in RULES
-        .iter()
-        .filter(|rule| rule.meta.inputs.contains(&Input::Dockerfile))
-    {
+    for rule in RULES {
         let doc = rule.meta.documentation();
         let settings = Settings::default()
             .with_selection(&[rule.meta.code.to_owned()], &[], &[])
             .expect("registered");
-        let example = code_block(&doc, "## Example")
-            .unwrap_or_else(|| panic!("{}: no Example code block", rule.meta.name));
-        let use_instead = code_block(&doc, "## Use instead")
-            .unwrap_or_else(|| panic!("{}: no Use instead code block", rule.meta.name));
-        let found = lint_dockerfile(&SourceFile::new("Dockerfile", example), &settings).diagnostics;
-        assert!(
-            !found.is_empty(),
-            "{}: the Example does not fire",
-            rule.meta.name
-        );
-        let clean =
-            lint_dockerfile(&SourceFile::new("Dockerfile", use_instead), &settings).diagnostics;
-        assert!(
-            clean.is_empty(),
-            "{}: `Use instead` still fires: {:?}",
-            rule.meta.name,
-            clean.iter().map(|d| &d.message).collect::<Vec<_>>()
-        );
+        let examples = code_blocks(&doc, "## Example");
+        let instead = code_blocks(&doc, "## Use instead");
+        for (input, language) in [(Input::Dockerfile, "dockerfile"), (Input::Compose, "yaml")] {
+            if !rule.meta.inputs.contains(&input) {
+                continue;
+            }
+            assert!(
+                examples.iter().any(|(lang, _)| lang == language),
+                "{}: no `{language}` Example code block",
+                rule.meta.name
+            );
+            assert!(
+                instead.iter().any(|(lang, _)| lang == language),
+                "{}: no `{language}` Use instead code block",
+                rule.meta.name
+            );
+        }
+        for (language, example) in &examples {
+            assert!(
+                !lint_snippet(language, example, &settings).is_empty(),
+                "{}: the `{language}` Example does not fire",
+                rule.meta.name
+            );
+        }
+        for (language, use_instead) in &instead {
+            let clean = lint_snippet(language, use_instead, &settings);
+            assert!(
+                clean.is_empty(),
+                "{}: `{language}` Use instead still fires: {:?}",
+                rule.meta.name,
+                clean.iter().map(|d| &d.message).collect::<Vec<_>>()
+            );
+        }
     }
 }
 

@@ -3,13 +3,19 @@
 //!
 //! A file that cannot be read (missing, a directory walk error, larger than 4 GiB, not UTF-8)
 //! becomes an error entry in the report and the run goes on with the other files.
+//!
+//! A compose file is linted as a project: the loader reads its override file, `extends` and
+//! `include` targets, `.env`, `env_file:` files and the Dockerfiles of `build:` from disk, and
+//! findings may land in any of them. `--compose-file a --compose-file b` merges files into one
+//! project like `docker compose -f a -f b`.
 
 use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::Result;
 use cofferdam_diagnostics::{LineColumn, SourceFile};
-use cofferdam_linter::{LintResult, Settings, lint_dockerfile};
+use cofferdam_linter::model::compose::{ComposeInput, Loader, NoFiles};
+use cofferdam_linter::{LintResult, Settings, lint_compose, lint_dockerfile};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
@@ -29,7 +35,9 @@ pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<Exi
     let report = run(settings);
     if report.files.is_empty() && report.errors.is_empty() && !settings.quiet {
         // Not an error (an empty directory is clean), but usually a wrong path.
-        eprintln!("cofferdam: warning: no Dockerfiles found under the given paths");
+        eprintln!(
+            "cofferdam: warning: no Dockerfiles or compose files found under the given paths"
+        );
     }
     printer::print_report(&report, settings, out)?;
     Ok(exit_status(&report, settings))
@@ -52,6 +60,8 @@ fn exit_status(report: &Report, settings: &CheckSettings) -> ExitStatus {
 /// The outcome of reading one input.
 enum Loaded {
     Source(SourceFile, FileKind),
+    /// Standard input: a compose file read from it has no directory to load other files from.
+    Stdin(SourceFile, FileKind),
     Failed {
         path: String,
         message: String,
@@ -99,11 +109,15 @@ fn run(settings: &CheckSettings) -> Report {
     };
     progress.finish_and_clear();
     outcomes.extend(loaded.into_iter().map(|item| lint_loaded(item, settings)));
+    if !settings.compose_files.is_empty() {
+        outcomes.push(lint_compose_files(&settings.compose_files, settings));
+    }
 
     let mut linted = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         match outcome {
-            Outcome::Linted(source, result) => linted.push((source, result)),
+            Outcome::Linted(results) => linted.extend(results),
+            Outcome::Skipped => {}
             Outcome::Failed(error) => report.errors.push(error),
         }
     }
@@ -115,8 +129,22 @@ fn run(settings: &CheckSettings) -> Report {
         .sum();
     report.findings.reserve(findings);
     report.files.reserve(linted.len());
+    let mut indices: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (source, result) in linted {
-        let index = report.files.len();
+        // A file can be reached twice (an `extends` target that is also a compose file of its
+        // own); its findings are merged and duplicates dropped after sorting.
+        let index = if let Some(&index) = indices.get(source.name()) {
+            report.files[index].redactions.extend(result.redactions);
+            index
+        } else {
+            let index = report.files.len();
+            indices.insert(source.name().to_owned(), index);
+            report.files.push(CheckedFile {
+                source: source.clone(),
+                redactions: result.redactions,
+            });
+            index
+        };
         for error in result.errors {
             report.errors.push(FileError {
                 path: source.name().to_owned(),
@@ -137,26 +165,23 @@ fn run(settings: &CheckSettings) -> Report {
                 diagnostic,
             });
         }
-        report.files.push(CheckedFile {
-            source,
-            redactions: result.redactions,
-        });
     }
     report.sort();
     report
 }
 
 enum Outcome {
-    Linted(SourceFile, LintResult),
+    /// Every file the input reached with what it produced (a compose project spans several).
+    Linted(Vec<(SourceFile, LintResult)>),
+    /// A YAML file that turned out not to be a compose file.
+    Skipped,
     Failed(FileError),
 }
 
 fn lint_loaded(loaded: Loaded, settings: &CheckSettings) -> Outcome {
     match loaded {
-        Loaded::Source(source, kind) => {
-            let result = lint(&source, kind, &settings.linter);
-            Outcome::Linted(source, result)
-        }
+        Loaded::Source(source, kind) => lint(source, kind, &Disk, &settings.linter),
+        Loaded::Stdin(source, kind) => lint(source, kind, &NoFiles, &settings.linter),
         Loaded::Failed {
             path,
             message,
@@ -165,9 +190,66 @@ fn lint_loaded(loaded: Loaded, settings: &CheckSettings) -> Outcome {
     }
 }
 
-fn lint(source: &SourceFile, kind: FileKind, settings: &Settings) -> LintResult {
+fn lint(source: SourceFile, kind: FileKind, loader: &dyn Loader, settings: &Settings) -> Outcome {
     match kind {
-        FileKind::Dockerfile => lint_dockerfile(source, settings),
+        FileKind::Dockerfile => {
+            let result = lint_dockerfile(&source, settings);
+            Outcome::Linted(vec![(source, result)])
+        }
+        FileKind::Yaml if !discover::looks_like_compose(source.text()) => Outcome::Skipped,
+        FileKind::Compose | FileKind::Yaml => {
+            Outcome::Linted(compose(vec![source], loader, settings))
+        }
+    }
+}
+
+fn compose(
+    files: Vec<SourceFile>,
+    loader: &dyn Loader,
+    settings: &Settings,
+) -> Vec<(SourceFile, LintResult)> {
+    let environment = |name: &str| std::env::var(name).ok();
+    lint_compose(
+        ComposeInput {
+            files,
+            loader,
+            environment: &environment,
+        },
+        settings,
+    )
+}
+
+/// `--compose-file` files, merged into one project in the order given.
+fn lint_compose_files(paths: &[std::path::PathBuf], settings: &CheckSettings) -> Outcome {
+    let mut files = Vec::new();
+    for path in paths {
+        match read_file(path, FileKind::Compose) {
+            Loaded::Source(source, _) | Loaded::Stdin(source, _) => files.push(source),
+            Loaded::Failed {
+                path,
+                message,
+                position,
+            } => return Outcome::Failed(io_error(path, message, position)),
+        }
+    }
+    Outcome::Linted(compose(files, &Disk, &settings.linter))
+}
+
+/// Reads the files a compose project refers to.
+struct Disk;
+
+impl Loader for Disk {
+    fn load(&self, path: &str) -> Option<Result<String, String>> {
+        let path = Path::new(path);
+        if !path.is_file() {
+            return None;
+        }
+        match read_file(path, FileKind::Compose) {
+            Loaded::Source(source, _) | Loaded::Stdin(source, _) => {
+                Some(Ok(source.text().to_owned()))
+            }
+            Loaded::Failed { message, .. } => Some(Err(message)),
+        }
     }
 }
 
@@ -209,7 +291,14 @@ fn read_stdin(name: &str) -> Loaded {
         .take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes);
     match result {
-        Ok(_) => decode(name.to_owned(), bytes, FileKind::Dockerfile),
+        Ok(_) => {
+            let kind =
+                discover::FileKind::from_path(Path::new(name)).unwrap_or(FileKind::Dockerfile);
+            match decode(name.to_owned(), bytes, kind) {
+                Loaded::Source(source, kind) => Loaded::Stdin(source, kind),
+                other => other,
+            }
+        }
         Err(error) => Loaded::Failed {
             path: name.to_owned(),
             message: format!("cannot read standard input: {}", io_message(&error)),

@@ -7,3 +7,7 @@ pub mod image;
 
 pub use dockerfile::{Base, DockerfileModel, EffectiveUser, Scope, Stage};
 pub use image::ImageRef;
+pub mod compose;
+pub mod container;
+
+pub use container::{ContainerSpec, Spanned};

@@ -5,25 +5,39 @@
 //! snapshot test guards the code list.
 
 pub mod build;
+mod container;
 mod context;
 pub mod filesystem;
 pub mod healthcheck;
 pub mod image;
 pub mod network;
+pub mod privileged;
 pub mod secrets;
 pub mod user;
 
 use cofferdam_diagnostics::{Diagnostic, RuleMeta};
 
+pub use container::{ContainerContext, ProjectContext, ProjectView};
 pub use context::{DockerfileContext, RunScript};
 
 /// A Dockerfile rule's check.
 pub type DockerfileCheck = fn(&DockerfileContext<'_>, &mut Vec<Diagnostic>);
 
+/// A container rule's check: one container (compose service, run line, inspect output).
+pub type ContainerCheck = fn(&ContainerContext<'_>, &mut Vec<Diagnostic>);
+
+/// A project rule's check: every container of a project at once (network reachability).
+pub type ProjectCheck = fn(&ProjectContext<'_>, &mut Vec<Diagnostic>);
+
 /// How a rule is run.
 #[derive(Clone, Copy)]
 pub enum Check {
     Dockerfile(DockerfileCheck),
+    Container(ContainerCheck),
+    Project(ProjectCheck),
+    /// One hazard that both a Dockerfile and a container configuration can carry (a `:latest`
+    /// image, a secret in the environment): one code, two checks.
+    Both(DockerfileCheck, ContainerCheck),
 }
 
 /// A registered rule.
@@ -38,6 +52,39 @@ macro_rules! dockerfile {
         Rule {
             meta: $family::$module::$rule::META,
             check: Check::Dockerfile($family::$module::check),
+        }
+    };
+}
+
+/// Registers a container rule: `family::file::RuleType`.
+macro_rules! container {
+    ($family:ident :: $module:ident :: $rule:ident) => {
+        Rule {
+            meta: $family::$module::$rule::META,
+            check: Check::Container($family::$module::check),
+        }
+    };
+}
+
+/// Registers a rule with a Dockerfile check (`check`) and a container check
+/// (`check_container`).
+#[allow(unused_macros)]
+macro_rules! both {
+    ($family:ident :: $module:ident :: $rule:ident) => {
+        Rule {
+            meta: $family::$module::$rule::META,
+            check: Check::Both($family::$module::check, $family::$module::check_container),
+        }
+    };
+}
+
+/// Registers a project rule: `family::file::RuleType`.
+#[allow(unused_macros)]
+macro_rules! project {
+    ($family:ident :: $module:ident :: $rule:ident) => {
+        Rule {
+            meta: $family::$module::$rule::META,
+            check: Check::Project($family::$module::check),
         }
     };
 }
@@ -88,6 +135,8 @@ pub static RULES: &[Rule] = &[
     dockerfile!(network::ssh_server_installed::SshServerInstalled),
     dockerfile!(image::tls_verification_disabled::TlsVerificationDisabled),
     dockerfile!(secrets::password_set_in_build::PasswordSetInBuild),
+    // Container rules (compose services, run lines, inspect output, API requests):
+    container!(privileged::privileged_container::PrivilegedContainer),
 ];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.
@@ -119,6 +168,67 @@ pub(crate) mod test {
             .with_selection(&[rule.code.to_owned()], &[], &[])
             .expect("registered rule");
         lint_dockerfile(&SourceFile::new("Dockerfile", text), &settings).diagnostics
+    }
+
+    /// The 1-based lines where `rule` fires on the compose file `text`.
+    pub(crate) fn compose_lines(rule: &RuleMeta, text: &str) -> Vec<u32> {
+        compose_lines_with(rule, &[("compose.yaml", text)])
+    }
+
+    /// Like [`compose_lines`], with more files (an override, a Dockerfile, `.env`) readable by
+    /// the project; the first file is the compose file reviewed, and lines are reported for
+    /// findings in any file as `(line)` of that file.
+    pub(crate) fn compose_lines_with(rule: &RuleMeta, files: &[(&str, &str)]) -> Vec<u32> {
+        compose_findings(rule, files)
+            .into_iter()
+            .map(|(_, line, _)| line)
+            .collect()
+    }
+
+    /// `(file, line, message)` of every finding of `rule` on a compose project.
+    pub(crate) fn compose_findings(
+        rule: &RuleMeta,
+        files: &[(&str, &str)],
+    ) -> Vec<(String, u32, String)> {
+        use std::collections::HashMap;
+
+        use crate::model::compose::{ComposeInput, Loader};
+
+        struct Files(HashMap<String, String>);
+        impl Loader for Files {
+            fn load(&self, path: &str) -> Option<Result<String, String>> {
+                self.0.get(path).cloned().map(Ok)
+            }
+        }
+        let settings = Settings::default()
+            .with_selection(&[rule.code.to_owned()], &[], &[])
+            .expect("registered rule");
+        let loader = Files(
+            files
+                .iter()
+                .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+                .collect(),
+        );
+        let environment = |_: &str| None;
+        let results = crate::lint_compose(
+            ComposeInput {
+                files: vec![SourceFile::new(files[0].0, files[0].1)],
+                loader: &loader,
+                environment: &environment,
+            },
+            &settings,
+        );
+        let mut found = Vec::new();
+        for (file, result) in results {
+            for diagnostic in result.diagnostics {
+                found.push((
+                    file.name().to_owned(),
+                    file.line_column(diagnostic.range.start()).line,
+                    diagnostic.message,
+                ));
+            }
+        }
+        found
     }
 
     /// The 1-based lines where `rule` fires on `text`.

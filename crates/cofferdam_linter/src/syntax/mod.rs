@@ -1,4 +1,5 @@
-//! Lossless parsers with byte ranges: Dockerfiles, and shell text from `RUN` bodies and heredocs.
+//! Parsers with byte ranges: Dockerfiles, shell text from `RUN` bodies and heredocs, and YAML.
 
 pub mod dockerfile;
 pub mod shell;
+pub mod yaml;

@@ -52,3 +52,37 @@ pub(crate) fn secret_named_value(pair: &KeyValue) -> Option<TextRange> {
     (detect::is_secret_name(&pair.key.raw) && !detect::is_placeholder(unquoted))
         .then_some(value.range)
 }
+
+/// Global byte ranges of secret values in a compose project, masked by every printer whether or
+/// not a secrets rule is enabled: every value in `.env` and `env_file:` files, values of
+/// secret-named variables, and credential-shaped text inside any `environment:` value (a
+/// password inside a connection string).
+pub fn container_redactions(project: &crate::model::compose::ComposeProject) -> Vec<TextRange> {
+    let mut ranges = project.env_file_values.clone();
+    for spec in &project.services {
+        for variable in &spec.environment {
+            let Some(value) = &variable.value else {
+                continue;
+            };
+            if detect::is_secret_name(&variable.name.value) && !detect::is_placeholder(&value.value)
+            {
+                ranges.push(value.range);
+                continue;
+            }
+            // Offsets inside the value map onto the source only when it was written plainly.
+            if project.sources.text(value.range) == value.value {
+                for (start, end, _) in detect::find_in_text(&value.value) {
+                    ranges.push(TextRange::new(
+                        value.range.start() + start as u32,
+                        value.range.start() + end as u32,
+                    ));
+                }
+            } else if detect::detect_value(&value.value).is_some() {
+                ranges.push(value.range);
+            }
+        }
+    }
+    ranges.sort_unstable_by_key(|range| (range.start(), range.end()));
+    ranges.dedup();
+    ranges
+}
