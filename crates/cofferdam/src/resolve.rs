@@ -136,7 +136,7 @@ fn apply_override(settings: Settings, value: &str) -> Result<Settings> {
 /// Every word a selector may be: codes, names, categories and peer alias ids.
 pub(crate) fn selector_candidates() -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter() {
         words.push(rule.meta.code.to_owned());
         words.push(rule.meta.name.to_owned());
         words.extend(rule.meta.aliases.iter().map(|alias| alias.id.to_owned()));

@@ -196,7 +196,7 @@ fn fixtures_match_their_markers() {
 fn every_rule_has_a_positive_and_a_negative_fixture() {
     let files = fixture_files();
     let mut missing = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter() {
         let category = fixture_root().join(rule.meta.category.as_str());
         let mut suffixes = Vec::new();
         if rule.meta.inputs.contains(&Input::Dockerfile) {

@@ -21,7 +21,7 @@ const HEADINGS: [&str; 6] = [
 fn codes_and_names_are_unique_and_well_formed() {
     let mut codes = HashSet::new();
     let mut names = HashSet::new();
-    for rule in RULES {
+    for rule in RULES.iter() {
         let meta = rule.meta;
         assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
         assert!(names.insert(meta.name), "duplicate name {}", meta.name);
@@ -65,7 +65,7 @@ fn code_list_snapshot() {
 
 #[test]
 fn docs_have_the_required_sections_in_order() {
-    for rule in RULES {
+    for rule in RULES.iter() {
         let doc = rule.meta.documentation();
         let mut last = 0;
         for heading in HEADINGS {
@@ -127,7 +127,7 @@ fn lint_snippet(language: &str, text: &str, settings: &Settings) -> Vec<Diagnost
 
 #[test]
 fn doc_examples_fire_and_use_instead_is_clean() {
-    for rule in RULES {
+    for rule in RULES.iter() {
         let doc = rule.meta.documentation();
         let settings = Settings::default()
             .with_selection(&[rule.meta.code.to_owned()], &[], &[])

@@ -5,15 +5,24 @@
 //! snapshot test guards the code list.
 
 pub mod build;
+pub mod capabilities;
 mod container;
 mod context;
+pub mod devices;
 pub mod filesystem;
 pub mod healthcheck;
 pub mod image;
+pub mod mac;
+pub mod namespaces;
 pub mod network;
 pub mod privileged;
+pub mod resources;
+pub mod seccomp;
 pub mod secrets;
+pub mod socket;
 pub mod user;
+
+use std::sync::LazyLock;
 
 use cofferdam_diagnostics::{Diagnostic, RuleMeta};
 
@@ -41,9 +50,40 @@ pub enum Check {
 }
 
 /// A registered rule.
+#[derive(Clone, Copy)]
 pub struct Rule {
     pub meta: &'static RuleMeta,
     pub check: Check,
+}
+
+impl Rule {
+    /// A container rule; families list theirs in their own `RULES`.
+    pub const fn container(meta: &'static RuleMeta, check: ContainerCheck) -> Self {
+        Self {
+            meta,
+            check: Check::Container(check),
+        }
+    }
+
+    /// A project rule (every container of a project at once).
+    pub const fn project(meta: &'static RuleMeta, check: ProjectCheck) -> Self {
+        Self {
+            meta,
+            check: Check::Project(check),
+        }
+    }
+
+    /// A rule with both a Dockerfile and a container check.
+    pub const fn both(
+        meta: &'static RuleMeta,
+        dockerfile: DockerfileCheck,
+        container: ContainerCheck,
+    ) -> Self {
+        Self {
+            meta,
+            check: Check::Both(dockerfile, container),
+        }
+    }
 }
 
 /// Registers a Dockerfile rule: `family::file::RuleType`.
@@ -56,41 +96,31 @@ macro_rules! dockerfile {
     };
 }
 
-/// Registers a container rule: `family::file::RuleType`.
-macro_rules! container {
-    ($family:ident :: $module:ident :: $rule:ident) => {
-        Rule {
-            meta: $family::$module::$rule::META,
-            check: Check::Container($family::$module::check),
-        }
-    };
-}
+/// Every rule: the Dockerfile rules, then each container family's `RULES`. The order is the
+/// order rules run in; output is sorted later.
+pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    [
+        DOCKERFILE_RULES,
+        user::RULES,
+        capabilities::RULES,
+        privileged::RULES,
+        seccomp::RULES,
+        mac::RULES,
+        namespaces::RULES,
+        devices::RULES,
+        filesystem::RULES,
+        socket::RULES,
+        resources::RULES,
+        network::RULES,
+        image::RULES,
+        secrets::RULES,
+        healthcheck::RULES,
+    ]
+    .concat()
+});
 
-/// Registers a rule with a Dockerfile check (`check`) and a container check
-/// (`check_container`).
-#[allow(unused_macros)]
-macro_rules! both {
-    ($family:ident :: $module:ident :: $rule:ident) => {
-        Rule {
-            meta: $family::$module::$rule::META,
-            check: Check::Both($family::$module::check, $family::$module::check_container),
-        }
-    };
-}
-
-/// Registers a project rule: `family::file::RuleType`.
-#[allow(unused_macros)]
-macro_rules! project {
-    ($family:ident :: $module:ident :: $rule:ident) => {
-        Rule {
-            meta: $family::$module::$rule::META,
-            check: Check::Project($family::$module::check),
-        }
-    };
-}
-
-/// Every rule, grouped by family. The order is the order rules run in; output is sorted later.
-pub static RULES: &[Rule] = &[
+/// The Dockerfile-only rules, grouped by family.
+static DOCKERFILE_RULES: &[Rule] = &[
     dockerfile!(image::untagged_image::UntaggedImage),
     dockerfile!(image::latest_tag::LatestTag),
     dockerfile!(image::image_not_digest_pinned::ImageNotDigestPinned),
@@ -135,8 +165,6 @@ pub static RULES: &[Rule] = &[
     dockerfile!(network::ssh_server_installed::SshServerInstalled),
     dockerfile!(image::tls_verification_disabled::TlsVerificationDisabled),
     dockerfile!(secrets::password_set_in_build::PasswordSetInBuild),
-    // Container rules (compose services, run lines, inspect output, API requests):
-    container!(privileged::privileged_container::PrivilegedContainer),
 ];
 
 /// Old rule names and codes that now resolve to another rule: `(old, new code)`.

@@ -2,3 +2,7 @@
 
 pub mod missing_healthcheck;
 pub mod multiple_healthchecks;
+
+/// This family's container rules (its Dockerfile rules are listed in `rules::DOCKERFILE_RULES`),
+/// in the order they run.
+pub(crate) static RULES: &[crate::rules::Rule] = &[];

@@ -23,3 +23,7 @@ pub(crate) fn pulled_images<'s, 'a>(
         _ => None,
     })
 }
+
+/// This family's container rules (its Dockerfile rules are listed in `rules::DOCKERFILE_RULES`),
+/// in the order they run.
+pub(crate) static RULES: &[crate::rules::Rule] = &[];

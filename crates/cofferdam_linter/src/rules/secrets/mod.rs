@@ -86,3 +86,7 @@ pub fn container_redactions(project: &crate::model::compose::ComposeProject) -> 
     ranges.dedup();
     ranges
 }
+
+/// This family's container rules (its Dockerfile rules are listed in `rules::DOCKERFILE_RULES`),
+/// in the order they run.
+pub(crate) static RULES: &[crate::rules::Rule] = &[];

@@ -3,3 +3,7 @@
 pub mod last_user_root;
 pub mod missing_user;
 pub mod named_user;
+
+/// This family's container rules (its Dockerfile rules are listed in `rules::DOCKERFILE_RULES`),
+/// in the order they run.
+pub(crate) static RULES: &[crate::rules::Rule] = &[];
