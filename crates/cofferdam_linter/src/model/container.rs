@@ -429,6 +429,18 @@ impl ContainerSpec {
     }
 }
 
+/// Whether a value still holds a variable reference (`${TAG}`, `$UID`) that interpolation could
+/// not resolve: it is chosen at deploy time, so rules treat it as unknown rather than as the
+/// literal text.
+pub fn is_variable(text: &str) -> bool {
+    text.match_indices('$').any(|(at, _)| {
+        text[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|next| next == '{' || next == '_' || next.is_ascii_alphabetic())
+    })
+}
+
 /// Normalises a capability name: upper-case, without `CAP_`.
 pub fn normalize_capability(name: &str) -> String {
     let upper = name.trim().to_ascii_uppercase();
@@ -505,6 +517,8 @@ mod tests {
         assert!(is_root_user("0:0") && is_root_user("root") && is_root_user(""));
         assert!(!is_root_user("10001") && !is_root_user("app:app"));
         assert_eq!(normalize_capability("cap_sys_admin"), "SYS_ADMIN");
+        assert!(super::is_variable("app:${TAG}") && super::is_variable("$UID:1000"));
+        assert!(!super::is_variable("price$") && !super::is_variable("a$1"));
     }
 
     #[test]

@@ -4,8 +4,13 @@
 
 use std::borrow::Cow;
 
-/// Expands `text` with `lookup`. Unset variables without a default expand to the empty string,
-/// as compose does (it warns); `${VAR?message}` makes an unset variable an error.
+/// Expands `text` with `lookup`.
+///
+/// One deliberate difference from `docker compose`: a variable that is unset and has no default
+/// (`$VAR`, `${VAR}`, `${VAR?message}`) is kept as written instead of becoming the empty string
+/// or an error. A linter runs where the deployment's environment is absent, and `user: ${UID}`
+/// means "some user chosen at deploy time", not root; rules treat the reference as unknown.
+/// Only malformed references are errors.
 pub fn interpolate<'a>(
     text: &'a str,
     lookup: &dyn Fn(&str) -> Option<String>,
@@ -32,7 +37,13 @@ pub fn interpolate<'a>(
                 // A lone `$` (e.g. at the end, or before a space) is kept.
                 out.push('$');
             } else {
-                out.push_str(&lookup(&rest[..length]).unwrap_or_default());
+                match lookup(&rest[..length]) {
+                    Some(value) => out.push_str(&value),
+                    None => {
+                        out.push('$');
+                        out.push_str(&rest[..length]);
+                    }
+                }
                 rest = &rest[length..];
             }
         }
@@ -83,8 +94,9 @@ fn braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String
     let set = value.is_some();
     let non_empty = value.as_deref().is_some_and(|value| !value.is_empty());
     let nested = |word: &str| interpolate(word, lookup).map(Cow::into_owned);
+    let unresolved = || format!("${{{inner}}}");
     if operator.is_empty() {
-        return Ok(value.unwrap_or_default());
+        return Ok(value.unwrap_or_else(unresolved));
     }
     let (op, word) = if let Some(word) = operator.strip_prefix(":-") {
         (":-", word)
@@ -104,8 +116,8 @@ fn braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String
     match op {
         ":-" if !non_empty => nested(word),
         "-" if !set => nested(word),
-        ":?" if !non_empty => Err(required(name, word)),
-        "?" if !set => Err(required(name, word)),
+        ":?" if !non_empty => Ok(unresolved()),
+        "?" if !set => Ok(unresolved()),
         ":+" => Ok(if non_empty {
             nested(word)?
         } else {
@@ -113,14 +125,6 @@ fn braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String
         }),
         "+" => Ok(if set { nested(word)? } else { String::new() }),
         _ => Ok(value.unwrap_or_default()),
-    }
-}
-
-fn required(name: &str, message: &str) -> String {
-    if message.is_empty() {
-        format!("required variable `{name}` is not set")
-    } else {
-        format!("required variable `{name}` is not set: {message}")
     }
 }
 
@@ -148,12 +152,10 @@ mod tests {
         assert_eq!(expand("${TAG:+set}").unwrap(), "set");
         assert_eq!(expand("${MISSING+set}").unwrap(), "");
         assert_eq!(expand("$$HOME and $").unwrap(), "$HOME and $");
-        assert_eq!(expand("${MISSING}").unwrap(), "");
-        assert_eq!(
-            expand("${MISSING?set it}").unwrap_err(),
-            "required variable `MISSING` is not set: set it"
-        );
-        assert!(expand("${EMPTY:?}").is_err());
+        assert_eq!(expand("${MISSING}").unwrap(), "${MISSING}");
+        assert_eq!(expand("$MISSING/x").unwrap(), "$MISSING/x");
+        assert_eq!(expand("${MISSING?set it}").unwrap(), "${MISSING?set it}");
+        assert_eq!(expand("${EMPTY:?}").unwrap(), "${EMPTY:?}");
         assert!(expand("${TAG").unwrap_err().contains("expected `}`"));
     }
 }
