@@ -116,7 +116,10 @@ fn render_finding(
             .element(snippet)
     };
 
-    let mut notes: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(2);
+    let mut notes: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(3);
+    if let Some(service) = &diagnostic.service {
+        notes.push(("service", Cow::Owned(normalize_untrusted_str(service))));
+    }
     if !why.is_empty() {
         notes.push(("why", Cow::Borrowed(why)));
     }
@@ -143,6 +146,7 @@ fn render_finding(
     for (name, text) in &notes {
         let note = match *name {
             "why" => Level::NOTE.with_name("why"),
+            "service" => Level::NOTE.with_name("service"),
             _ => Level::HELP,
         };
         group = group.element(note.message(text.as_ref()));
