@@ -578,4 +578,37 @@ mod tests {
         assert_eq!(root.get("b").unwrap().as_bool(), Some(true));
         assert_eq!(root.get("c").unwrap().as_bool(), Some(true));
     }
+
+    /// Every range of every node lies inside the text, on character boundaries.
+    fn check_ranges(text: &str, node: &super::Node) {
+        let range = node.range;
+        assert!(range.end() as usize <= text.len(), "{range:?} past the end");
+        assert!(text.is_char_boundary(range.start() as usize));
+        assert!(text.is_char_boundary(range.end() as usize));
+        match &node.kind {
+            Kind::Scalar(_) => {}
+            Kind::Sequence(items) => items.iter().for_each(|item| check_ranges(text, item)),
+            Kind::Mapping(entries) => {
+                for entry in entries {
+                    check_ranges(text, &entry.key);
+                    check_ranges(text, &entry.value);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_ranges_stay_in_bounds(
+            text in "([a-zé:\\[\\]{},&*<'\"#|>!-]|[ ]{1,4}|\n){0,80}"
+        ) {
+            let yaml = parse(&text, 0);
+            if let Some(root) = &yaml.root {
+                check_ranges(&text, root);
+            }
+            for error in &yaml.errors {
+                proptest::prop_assert!(error.range.end() as usize <= text.len());
+            }
+        }
+    }
 }
