@@ -9,5 +9,6 @@ pub use dockerfile::{Base, DockerfileModel, EffectiveUser, Scope, Stage};
 pub use image::ImageRef;
 pub mod compose;
 pub mod container;
+pub mod reachability;
 
 pub use container::{ContainerSpec, Spanned};
