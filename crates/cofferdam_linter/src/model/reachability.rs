@@ -273,7 +273,8 @@ impl NetworkMode {
         if let Some(container) = text.strip_prefix("container:") {
             return NetworkMode::Container(container.trim().to_owned());
         }
-        match text.to_ascii_lowercase().as_str() {
+        // Docker compares mode names exactly: `HOST` would name a network.
+        match text {
             "host" => NetworkMode::Host,
             "none" => NetworkMode::None,
             "bridge" => NetworkMode::Bridge,
@@ -888,7 +889,11 @@ mod tests {
     #[test]
     fn network_modes() {
         assert_eq!(NetworkMode::parse("host"), NetworkMode::Host);
-        assert_eq!(NetworkMode::parse("NONE"), NetworkMode::None);
+        assert_eq!(NetworkMode::parse("none"), NetworkMode::None);
+        assert_eq!(
+            NetworkMode::parse("HOST"),
+            NetworkMode::Network("HOST".into())
+        );
         assert_eq!(
             NetworkMode::parse("service:vpn"),
             NetworkMode::Service("vpn".into())
