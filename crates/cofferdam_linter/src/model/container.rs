@@ -330,6 +330,9 @@ pub struct ContainerSpec {
     /// Networks the container joins by name; empty with no network mode means the default one.
     pub networks: Vec<Spanned<String>>,
     pub ports: Vec<Spanned<Port>>,
+    /// Container ports declared without being published (compose `expose:`, `docker run
+    /// --expose`), the first of a range: what the container says it listens on.
+    pub expose: Vec<Spanned<u16>>,
     pub environment: Vec<EnvVar>,
     /// Secrets mounted from the platform's secret store (compose `secrets:`).
     pub secrets: Vec<Spanned<String>>,
@@ -365,6 +368,7 @@ impl ContainerSpec {
             namespaces: Namespaces::default(),
             networks: Vec::new(),
             ports: Vec::new(),
+            expose: Vec::new(),
             environment: Vec::new(),
             secrets: Vec::new(),
             healthcheck: None,

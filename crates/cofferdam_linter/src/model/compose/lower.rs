@@ -318,6 +318,22 @@ fn lower_service(
                 };
             }
             "ports" => lower_ports(context, &mut spec, value),
+            "expose" => {
+                for item in strings(context, key, value) {
+                    // `3000`, `8000-8010`, `53/udp`: the first port of the range.
+                    let first = item.value.split(['/', '-']).next().unwrap_or_default();
+                    match first.trim().parse() {
+                        Ok(port) => spec.expose.push(Spanned::new(port, item.range)),
+                        Err(_) => context.error(
+                            item.range,
+                            format!(
+                                "expected a port such as `3000` or `8000-8010/tcp`, found `{}`",
+                                item.value
+                            ),
+                        ),
+                    }
+                }
+            }
             "environment" => lower_environment(context, &mut spec, value),
             "env_file" => lower_env_files(context, &mut spec, &file, value),
             "secrets" => {

@@ -233,3 +233,15 @@ fn errors_name_the_value() {
         ]
     );
 }
+
+#[test]
+fn expose_lists_container_ports() {
+    let text =
+        "services:\n  app:\n    expose:\n      - 80\n      - \"8000-8010\"\n      - 53/udp\n";
+    let project = project(&[("compose.yaml", text)], &[]);
+    assert!(project.errors.is_empty(), "{:?}", project.errors);
+    let app = service(&project, "app");
+    let ports: Vec<u16> = app.expose.iter().map(|port| port.value).collect();
+    assert_eq!(ports, [80, 8000, 53]);
+    assert_eq!(line(&project, app.expose[2].range.start()).1, 6);
+}
