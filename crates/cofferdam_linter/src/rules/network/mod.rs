@@ -6,6 +6,7 @@
 
 mod exposed_ports;
 pub mod port_out_of_range;
+pub mod port_published_on_all_interfaces;
 pub mod privileged_port_non_root;
 pub mod shared_network_namespace;
 pub mod ssh_port_exposed;
@@ -15,7 +16,42 @@ use crate::rules::Rule;
 
 /// This family's container and project rules (its Dockerfile-only rules are listed in
 /// `rules::DOCKERFILE_RULES`), in the order they run.
-pub(crate) static RULES: &[Rule] = &[Rule::container(
-    shared_network_namespace::SharedNetworkNamespace::META,
-    shared_network_namespace::check,
-)];
+pub(crate) static RULES: &[Rule] = &[
+    Rule::container(
+        shared_network_namespace::SharedNetworkNamespace::META,
+        shared_network_namespace::check,
+    ),
+    Rule::container(
+        port_published_on_all_interfaces::PortPublishedOnAllInterfaces::META,
+        port_published_on_all_interfaces::check,
+    ),
+];
+
+#[cfg(test)]
+pub(crate) mod test {
+    //! Test helpers of this family: findings with their severities.
+
+    use cofferdam_diagnostics::{Diagnostic, RuleMeta, SourceFile};
+
+    use crate::Settings;
+    use crate::model::compose::{ComposeInput, NoFiles};
+
+    /// Every diagnostic of `rule` on the compose file `text`, in file order.
+    pub(crate) fn diagnostics(rule: &RuleMeta, text: &str) -> Vec<Diagnostic> {
+        let settings = Settings::default()
+            .with_selection(&[rule.code.to_owned()], &[], &[])
+            .expect("registered rule");
+        let environment = |_: &str| None;
+        crate::lint_compose(
+            ComposeInput {
+                files: vec![SourceFile::new("compose.yaml", text)],
+                loader: &NoFiles,
+                environment: &environment,
+            },
+            &settings,
+        )
+        .into_iter()
+        .flat_map(|(_, result)| result.diagnostics)
+        .collect()
+    }
+}
