@@ -184,8 +184,8 @@ const DATA_STORE_PORTS: &[(u16, &str)] = &[
 const DATABASE_NAMES: &[&str] = &["db", "database"];
 
 /// Classifies a service: by its image's repository words first, then (for an image that says
-/// nothing, or a service built here) by the well-known container ports it publishes, then by
-/// its service name (`postgres`, `db`, `cache` is not enough).
+/// nothing, or a service built here) by the well-known container ports it publishes or
+/// exposes, then by its service name (`postgres`, `db`; `cache` is not enough).
 pub fn classify(spec: &ContainerSpec) -> Role {
     if let Some(image) = &spec.image {
         let image = ImageRef::parse(&image.value);
@@ -193,11 +193,13 @@ pub fn classify(spec: &ContainerSpec) -> Role {
             return role;
         }
     }
-    for port in &spec.ports {
-        if let Some((_, product)) = DATA_STORE_PORTS
-            .iter()
-            .find(|(number, _)| *number == port.value.container_port)
-        {
+    let listens = spec
+        .ports
+        .iter()
+        .map(|port| port.value.container_port)
+        .chain(spec.expose.iter().map(|port| port.value));
+    for port in listens {
+        if let Some((_, product)) = DATA_STORE_PORTS.iter().find(|(number, _)| *number == port) {
             return Role::DataStore(product);
         }
     }
@@ -858,6 +860,7 @@ mod tests {
   f: {image: nginxinc/nginx-unprivileged:1.27}
   g: {image: myorg/api:1, ports: [\"6379\"]}
   h: {build: ./db}
+  k: {build: ./search, expose: [\"9200\"]}
   redis: {build: ./cache}
   i: {image: myorg/api:1}
   j: {image: container-registry.oracle.com/os/oraclelinux:9}
@@ -874,6 +877,7 @@ mod tests {
                 Role::EdgeProxy("nginx"),
                 Role::DataStore("redis"),
                 Role::Application,
+                Role::DataStore("elasticsearch"),
                 Role::DataStore("redis"),
                 Role::Application,
                 Role::Application,

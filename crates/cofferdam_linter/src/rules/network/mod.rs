@@ -7,6 +7,7 @@
 mod exposed_ports;
 pub mod port_out_of_range;
 pub mod port_published_on_all_interfaces;
+pub mod privileged_port_mapped;
 pub mod privileged_port_non_root;
 pub mod shared_network_namespace;
 pub mod ssh_port_exposed;
@@ -24,6 +25,10 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::container(
         port_published_on_all_interfaces::PortPublishedOnAllInterfaces::META,
         port_published_on_all_interfaces::check,
+    ),
+    Rule::container(
+        privileged_port_mapped::PrivilegedPortMapped::META,
+        privileged_port_mapped::check,
     ),
 ];
 
