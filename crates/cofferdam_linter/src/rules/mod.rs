@@ -146,7 +146,6 @@ static DOCKERFILE_RULES: &[Rule] = &[
     dockerfile!(build::cd_instead_of_workdir::CdInsteadOfWorkdir),
     dockerfile!(filesystem::world_writable_permissions::WorldWritablePermissions),
     // Instruction-structure rules:
-    dockerfile!(network::ssh_port_exposed::SshPortExposed),
     dockerfile!(network::privileged_port_non_root::PrivilegedPortNonRoot),
     dockerfile!(network::port_out_of_range::PortOutOfRange),
     dockerfile!(healthcheck::missing_healthcheck::MissingHealthcheck),

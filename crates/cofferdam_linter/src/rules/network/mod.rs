@@ -15,9 +15,14 @@ pub mod ssh_server_installed;
 
 use crate::rules::Rule;
 
-/// This family's container and project rules (its Dockerfile-only rules are listed in
-/// `rules::DOCKERFILE_RULES`), in the order they run.
+/// This family's container, project and two-input rules (its Dockerfile-only rules are listed
+/// in `rules::DOCKERFILE_RULES`), in the order they run.
 pub(crate) static RULES: &[Rule] = &[
+    Rule::both(
+        ssh_port_exposed::SshPortExposed::META,
+        ssh_port_exposed::check,
+        ssh_port_exposed::check_container,
+    ),
     Rule::container(
         shared_network_namespace::SharedNetworkNamespace::META,
         shared_network_namespace::check,
