@@ -4,6 +4,7 @@
 //! The project rules read [`crate::model::reachability::Graph`], the same graph that
 //! `cofferdam graph` prints.
 
+pub mod data_store_reachable_from_published_service;
 mod exposed_ports;
 pub mod port_out_of_range;
 pub mod port_published_on_all_interfaces;
@@ -34,6 +35,10 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::container(
         privileged_port_mapped::PrivilegedPortMapped::META,
         privileged_port_mapped::check,
+    ),
+    Rule::project(
+        data_store_reachable_from_published_service::DataStoreReachableFromPublishedService::META,
+        data_store_reachable_from_published_service::check,
     ),
 ];
 
