@@ -1,0 +1,138 @@
+//! `shared-pid-namespace`: `pid: host` (and, at a lower severity, `pid: service:x` /
+//! `container:x`) puts the container in a process namespace it does not own.
+
+use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
+
+use crate::rules::ContainerContext;
+use crate::rules::namespaces::Mode;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks whether a container joins a process (pid) namespace other than its own: the
+    /// host's (`pid: host`, `--pid host`, `HostConfig.PidMode: host`), reported at high
+    /// severity, or another container's (`pid: service:x`, `pid: container:x`, `--pid
+    /// container:x`), reported at low severity.
+    ///
+    /// ## Why is this bad?
+    /// In the host's pid namespace the container sees every process on the host with its
+    /// command line (passwords passed as arguments included), and root in the container can
+    /// signal every host process that runs as root: `kill -9` the daemons. Combined with
+    /// `SYS_PTRACE` it can attach to host processes and run code in them
+    /// (`dangerous-capability-added` grades that combination critical), and with `SYS_BOOT`
+    /// `reboot(2)` restarts the host. `/proc/<pid>/…` of host processes also becomes the
+    /// way to reach their files and environment wherever permissions allow.
+    ///
+    /// Sharing another container's pid namespace is a deliberate pattern (a debugging or
+    /// process-supervision sidecar), but the two then see each other's processes: a process
+    /// of the same user reads the other container's environment (its secrets) and files
+    /// through `/proc/<pid>/environ` and `/proc/<pid>/root`, and signals its processes.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     image: example/app:1.0
+    ///     pid: host
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   app:
+    ///     image: example/app:1.0
+    /// ```
+    ///
+    /// Host-monitoring agents that must see host processes keep `pid: host` deliberately,
+    /// with this finding suppressed for them.
+    ///
+    /// ## Fix safety
+    /// Display-only: whatever needed the other namespace (a monitoring agent, a debugger)
+    /// stops seeing those processes.
+    ///
+    /// ## References
+    /// - <https://docs.docker.com/reference/cli/docker/container/run/#pid>
+    /// - <https://docs.docker.com/reference/compose-file/services/#pid>
+    /// - CIS Docker Benchmark 5.15
+    pub struct SharedPidNamespace {
+        code: "NSP001",
+        name: "shared-pid-namespace",
+        category: Namespaces,
+        severity: High,
+        inputs: [Compose, RunLine, Inspect, ApiRequest],
+        fix: Always,
+        aliases: [Kics "4f31dd9f-2cc3-4751-9b53-67e4af83dac0", Cis "5.15"],
+    }
+}
+
+pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(mode) = &ctx.spec.namespaces.pid else {
+        return;
+    };
+    let diagnostic = match Mode::parse(&mode.value) {
+        Mode::Host => ctx
+            .diagnostic(
+                SharedPidNamespace::META,
+                mode.range,
+                "the container shares the host's pid namespace: it sees every host process and \
+                 can signal those of its user",
+            )
+            .with_fix(Fix::display_only(ctx.spelled(
+                "remove `pid: host`; keep it only for agents that must watch host processes",
+                "remove `--pid host`; keep it only for agents that must watch host processes",
+            ))),
+        Mode::Peer(other) => ctx
+            .diagnostic(
+                SharedPidNamespace::META,
+                mode.range,
+                format!(
+                    "shares the pid namespace of `{other}`: each sees the other's processes and \
+                     their environment"
+                ),
+            )
+            .with_severity(Severity::Low)
+            .with_fix(Fix::display_only(ctx.spelled(
+                "keep `pid: service:…` only for sidecars that must see the other service's \
+                 processes",
+                "keep `--pid container:…` only for sidecars that must see the other container's \
+                 processes",
+            ))),
+        Mode::Own => return,
+    };
+    out.push(diagnostic);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SharedPidNamespace;
+    use crate::rules::capabilities::test::graded;
+    use crate::rules::test::{compose_findings, compose_lines};
+
+    #[test]
+    fn host_is_high_and_a_peer_is_low() {
+        let text = "services:\n  a:\n    pid: host\n  b:\n    pid: \"service:a\"\n  c:\n    pid: container:legacy_1\n";
+        assert_eq!(
+            graded(SharedPidNamespace::META, text),
+            [(3, "high"), (5, "low"), (7, "low")]
+        );
+        let found = compose_findings(SharedPidNamespace::META, &[("compose.yaml", text)]);
+        assert!(found[1].2.contains("`a`"), "{}", found[1].2);
+    }
+
+    #[test]
+    fn own_namespaces_are_fine() {
+        for mode in ["private", "\"\"", "\"${PID_MODE}\""] {
+            let text = format!("services:\n  a:\n    pid: {mode}\n");
+            assert!(
+                compose_lines(SharedPidNamespace::META, &text).is_empty(),
+                "{mode}"
+            );
+        }
+    }
+
+    #[test]
+    fn inherited_through_an_anchor_points_at_the_anchor() {
+        let text =
+            "x-agent: &agent\n  pid: host\nservices:\n  a:\n    <<: *agent\n  b:\n    <<: *agent\n";
+        assert_eq!(compose_lines(SharedPidNamespace::META, text), [2, 2]);
+    }
+}
