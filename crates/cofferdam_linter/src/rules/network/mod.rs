@@ -10,6 +10,7 @@ pub mod port_out_of_range;
 pub mod port_published_on_all_interfaces;
 pub mod privileged_port_mapped;
 pub mod privileged_port_non_root;
+pub mod service_on_default_network;
 pub mod shared_network_namespace;
 pub mod ssh_port_exposed;
 pub mod ssh_server_installed;
@@ -39,6 +40,10 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::project(
         data_store_reachable_from_published_service::DataStoreReachableFromPublishedService::META,
         data_store_reachable_from_published_service::check,
+    ),
+    Rule::project(
+        service_on_default_network::ServiceOnDefaultNetwork::META,
+        service_on_default_network::check,
     ),
 ];
 
