@@ -14,6 +14,7 @@ pub mod service_on_default_network;
 pub mod shared_network_namespace;
 pub mod ssh_port_exposed;
 pub mod ssh_server_installed;
+pub mod unneeded_network_attachment;
 
 use crate::rules::Rule;
 
@@ -44,6 +45,10 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::project(
         service_on_default_network::ServiceOnDefaultNetwork::META,
         service_on_default_network::check,
+    ),
+    Rule::project(
+        unneeded_network_attachment::UnneededNetworkAttachment::META,
+        unneeded_network_attachment::check,
     ),
 ];
 
