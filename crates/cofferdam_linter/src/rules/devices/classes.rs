@@ -168,10 +168,11 @@ impl<'a> CgroupRule<'a> {
 
     /// The class of devices the rule opens; `None` for the ones commonly allowed.
     pub(crate) fn class(&self) -> Option<Class> {
-        // Block majors that are not disks: 1 is RAM disks, 7 loop devices.
         match (self.kind, self.major, self.minor) {
             ('a', _, _) => Some(Class::Everything),
-            ('b', Some(7), _) => Some(Class::Loop),
+            // Block major 7 is loop devices, 10:237 `/dev/loop-control`; every other block
+            // device is treated as a disk.
+            ('b', Some(7), _) | ('c', Some(10), Some(237)) => Some(Class::Loop),
             ('b', _, _) => Some(Class::Disk),
             ('c', None, _) => Some(Class::EveryCharDevice),
             // 1:1 mem, 1:2 kmem, 1:4 port; 1:11 kmsg; null, zero and random are harmless.
@@ -184,7 +185,6 @@ impl<'a> CgroupRule<'a> {
             }
             ('c', Some(4), Some(minor)) if minor < 64 => Some(Class::Console),
             ('c', Some(13), _) | ('c', Some(10), Some(223)) => Some(Class::Input),
-            ('c', Some(10), Some(237)) => Some(Class::Loop),
             ('c', Some(10), None) => Some(Class::Misc),
             ('c', Some(29), _) => Some(Class::Framebuffer),
             ('c', Some(202), _) => Some(Class::CpuRegisters),
