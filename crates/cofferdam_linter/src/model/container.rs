@@ -132,6 +132,9 @@ pub struct Mount {
     pub read_only: bool,
     /// Range of the source text, for findings about the host path.
     pub source_range: TextRange,
+    /// Bind propagation as written (`rprivate`, `shared`, `rslave`, …); `None` when not set
+    /// (Docker's default is `rprivate`).
+    pub propagation: Option<String>,
 }
 
 /// A device mapping: `/dev/fuse`, `/dev/sda:/dev/xvda:rwm`.

@@ -482,6 +482,11 @@ fn lower_volumes(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &No
                 .and_then(Node::as_bool)
                 .unwrap_or(false);
             let source_range = source_node.map_or(item.range, |node| node.range);
+            let propagation = item
+                .get("bind")
+                .and_then(|bind| bind.get("propagation"))
+                .and_then(Node::as_str)
+                .map(str::to_owned);
             let mount_kind = match kind {
                 "bind" => MountKind::Bind,
                 "npipe" => MountKind::NamedPipe,
@@ -509,6 +514,7 @@ fn lower_volumes(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &No
                     target,
                     read_only,
                     source_range,
+                    propagation,
                 },
                 item.range,
             ));
@@ -529,6 +535,7 @@ fn parse_short_volume(text: &str, node: &Node, raw: &str) -> Mount {
     loop {
         // A drive letter (`C:\` or `C:/`) is not a separator.
         let skip = if rest.len() >= 3
+            && rest.as_bytes()[0].is_ascii_alphabetic()
             && rest.as_bytes()[1] == b':'
             && matches!(rest.as_bytes()[2], b'\\' | b'/')
         {
@@ -560,6 +567,15 @@ fn parse_short_volume(text: &str, node: &Node, raw: &str) -> Mount {
     let read_only = options
         .split(',')
         .any(|option| option == "ro" || option == "readonly");
+    let propagation = options
+        .split(',')
+        .rfind(|option| {
+            matches!(
+                *option,
+                "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate"
+            )
+        })
+        .map(str::to_owned);
     // The source is at the start of the scalar (after a quote when quoted).
     let offset = u32::from(
         node.scalar()
@@ -580,6 +596,7 @@ fn parse_short_volume(text: &str, node: &Node, raw: &str) -> Mount {
         target: target.to_owned(),
         read_only,
         source_range,
+        propagation,
     }
 }
 

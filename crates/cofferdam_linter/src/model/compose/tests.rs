@@ -245,3 +245,32 @@ fn expose_lists_container_ports() {
     assert_eq!(ports, [80, 8000, 53]);
     assert_eq!(line(&project, app.expose[2].range.start()).1, 6);
 }
+
+#[test]
+fn mounts_keep_propagation_and_the_root_as_a_source() {
+    let text = "services:\n  app:\n    volumes:\n      - /:/host:ro,rslave\n      - C:\\data:/data\n      - type: bind\n        source: /mnt\n        target: /mnt\n        bind:\n          propagation: shared\n      - /srv:/srv\n";
+    let project = project(&[("compose.yaml", text)], &[]);
+    assert!(project.errors.is_empty(), "{:?}", project.errors);
+    let app = service(&project, "app");
+    let mounts: Vec<_> = app
+        .mounts
+        .iter()
+        .map(|mount| {
+            (
+                mount.value.source.as_str(),
+                mount.value.target.as_str(),
+                mount.value.propagation.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mounts,
+        [
+            ("/", "/host", Some("rslave")),
+            ("C:\\data", "/data", None),
+            ("/mnt", "/mnt", Some("shared")),
+            ("/srv", "/srv", None),
+        ]
+    );
+    assert!(app.mounts[0].value.read_only);
+}
