@@ -27,6 +27,13 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Show the documentation of one rule, by code, name or peer alias.
     Rule(RuleArgs),
+    /// Print which services of compose projects can reach which, as text or Graphviz DOT.
+    ///
+    /// Shows the networks (declared, the implicit default, internal, external), each service's
+    /// role and networks, the ports published on the host with their interface, shared network
+    /// namespaces and the paths between services. Exit status: 0, or 2 when a file cannot be
+    /// read or parsed (the error names the file, line and column).
+    Graph(GraphArgs),
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +97,31 @@ pub(crate) struct CheckArgs {
 pub(crate) struct RulesArgs {
     #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
     pub(crate) format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GraphArgs {
+    /// Compose files, or directories to search for them (like `check`, honouring .gitignore);
+    /// `-` reads one compose file from standard input. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// How to print the graph.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub(crate) format: GraphFormat,
+
+    /// Merge these compose files into one project, like `docker compose -f a.yaml -f b.yaml`
+    /// (later files override earlier ones). Repeatable.
+    #[arg(long = "compose-file", short = 'f', value_name = "FILE")]
+    pub(crate) compose_files: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    /// Networks, services, ports published on the host, and who reaches whom.
+    Text,
+    /// Graphviz DOT, e.g. `cofferdam graph --format dot | dot -Tsvg > graph.svg`.
+    Dot,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod discover;
 mod exit;
+mod loader;
 mod mask;
 mod printer;
 mod report;

@@ -2,6 +2,7 @@
 //! stdout, flush. Commands receive settings, never clap types, and write only through printers.
 
 mod check;
+mod graph;
 mod rules;
 
 use std::io::{BufWriter, Write};
@@ -22,6 +23,18 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
         }
         Command::Rules(args) => rules::list(resolve::rules_output(&args), &mut out)?,
         Command::Rule(args) => rules::show(&args.rule, &mut out)?,
+        Command::Graph(args) => {
+            let format = match args.format {
+                crate::args::GraphFormat::Text => graph::GraphFormat::Text,
+                crate::args::GraphFormat::Dot => graph::GraphFormat::Dot,
+            };
+            let settings = graph::GraphSettings {
+                paths: args.paths,
+                compose_files: args.compose_files,
+                format,
+            };
+            graph::graph(&settings, &mut out)?
+        }
     };
     out.flush().context("cannot write to standard output")?;
     Ok(status)

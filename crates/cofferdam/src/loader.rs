@@ -1,0 +1,132 @@
+//! Reading input files for the commands: one policy for size, encoding and errors, and the
+//! [`Disk`] loader through which a compose project reads the files it refers to.
+//!
+//! A file larger than 4 GiB cannot be addressed by the linter's `u32` offsets; a file that is
+//! not UTF-8 is reported with the line and column of the first invalid byte; a UTF-8 byte order
+//! mark is dropped (BuildKit and compose ignore it, and columns then match what editors show).
+
+use std::io::Read;
+use std::path::Path;
+
+use cofferdam_diagnostics::{LineColumn, SourceFile};
+use cofferdam_linter::model::compose::Loader;
+
+use crate::discover::io_message;
+
+/// Offsets are `u32` in the linter; a larger file cannot be addressed.
+pub(crate) const MAX_FILE_SIZE: u64 = u32::MAX as u64;
+
+/// Why a file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReadError {
+    pub(crate) path: String,
+    pub(crate) message: String,
+    /// Where in the file the problem is, when it is a position (invalid UTF-8).
+    pub(crate) position: Option<LineColumn>,
+}
+
+/// Reads a file as text, named by its path as given.
+pub(crate) fn read_file(path: &Path) -> Result<SourceFile, ReadError> {
+    let name = path.to_string_lossy().into_owned();
+    let failed = |message: String| ReadError {
+        path: name.clone(),
+        message,
+        position: None,
+    };
+    let mut file = std::fs::File::open(path)
+        .map_err(|error| failed(format!("cannot read file: {}", io_message(&error))))?;
+    let capacity = file.metadata().map_or(0, |metadata| metadata.len());
+    if capacity > MAX_FILE_SIZE {
+        return Err(failed("file is larger than 4 GiB".to_owned()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    // `take` guards against a file that grows while it is read.
+    (&mut file)
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| failed(format!("cannot read file: {}", io_message(&error))))?;
+    decode(name, bytes)
+}
+
+/// Reads standard input as text, under the name `name`.
+pub(crate) fn read_stdin(name: &str) -> Result<SourceFile, ReadError> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| ReadError {
+            path: name.to_owned(),
+            message: format!("cannot read standard input: {}", io_message(&error)),
+            position: None,
+        })?;
+    decode(name.to_owned(), bytes)
+}
+
+/// Turns bytes into a source file: size limit, UTF-8 with the position of the first invalid
+/// byte, byte order mark dropped.
+pub(crate) fn decode(name: String, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadError {
+            path: name,
+            message: "file is larger than 4 GiB".to_owned(),
+            position: None,
+        });
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(SourceFile::new(name, text))
+        }
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let bytes = error.as_bytes();
+            // The prefix is valid UTF-8, so the position can be given in characters.
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            let position = SourceFile::new("", prefix).line_column(valid as u32);
+            Err(ReadError {
+                path: name,
+                message: format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
+                position: Some(position),
+            })
+        }
+    }
+}
+
+/// Reads the files a compose project refers to (override files, `extends` and `include`
+/// targets, `.env`, `env_file:`, Dockerfiles of `build:`) from disk. A path that is not a file
+/// does not exist as far as the project is concerned.
+pub(crate) struct Disk;
+
+impl Loader for Disk {
+    fn load(&self, path: &str) -> Option<Result<String, String>> {
+        let path = Path::new(path);
+        if !path.is_file() {
+            return None;
+        }
+        Some(
+            read_file(path)
+                .map(|source| source.text().to_owned())
+                .map_err(|error| error.message),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[test]
+    fn decodes_text_and_reports_invalid_utf8_with_a_position() {
+        let source =
+            decode("a".to_owned(), "\u{feff}services:\n".as_bytes().to_vec()).expect("valid text");
+        assert_eq!(source.text(), "services:\n");
+        let error =
+            decode("b".to_owned(), b"services:\n  a: \xff\n".to_vec()).expect_err("invalid UTF-8");
+        let position = error.position.expect("a position");
+        assert_eq!((position.line, position.column), (2, 6));
+        assert!(error.message.contains("offset 15"), "{}", error.message);
+    }
+}
