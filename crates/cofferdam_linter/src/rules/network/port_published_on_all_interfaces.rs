@@ -98,7 +98,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             Role::Application => ("port".to_owned(), Severity::Medium),
         };
         let message = format!(
-            "{what} {}{protocol} is published on every host interface ({})",
+            "{what} {}{protocol} is published on every host interface, as {}",
             binding.container_port,
             binding.host_side()
         );
@@ -199,10 +199,10 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "postgres port 5432 is published on every host interface (0.0.0.0:5432)",
-                "traefik port 443 is published on every host interface (0.0.0.0:443)",
-                "port 8080 is published on every host interface (0.0.0.0:8080)",
-                "port 53/udp is published on every host interface (0.0.0.0:53)",
+                "postgres port 5432 is published on every host interface, as 0.0.0.0:5432",
+                "traefik port 443 is published on every host interface, as 0.0.0.0:443",
+                "port 8080 is published on every host interface, as 0.0.0.0:8080",
+                "port 53/udp is published on every host interface, as 0.0.0.0:53",
             ]
         );
     }

@@ -23,17 +23,17 @@ declare_rule! {
     /// 443 is not reported: serving those ports is its job.
     ///
     /// ## Why is this bad?
-    /// Ports below 1024 are reserved for system services: only root may bind them, which is
-    /// what lets clients trust that port 22 or 53 on a host is the administrator's service.
-    /// The Docker daemon binds published ports as root on behalf of whoever may run
-    /// containers, so a mapped privileged host port can shadow or impersonate a system service
-    /// (SSH, DNS, SMTP) and bypasses the host's own rule about who may bind it.
+    /// Ports below 1024 are reserved for system services: binding one takes root or the
+    /// `CAP_NET_BIND_SERVICE` capability. Mapped on the host, such a port is bound by the
+    /// Docker daemon, as root, on behalf of whoever may run containers: it can shadow or
+    /// impersonate a system service (SSH, DNS, SMTP). Inside the container, it is usually why
+    /// an image still runs as root or keeps the capability.
     ///
-    /// Inside the container, listening on a privileged port needs root or the
-    /// `NET_BIND_SERVICE` capability (except on engines that lower
-    /// `net.ipv4.ip_unprivileged_port_start`): an image built to listen on port 80 usually
-    /// runs as root for that reason alone. Listening on a high port and dropping the capability
-    /// removes both needs.
+    /// The host's rule about who may bind privileged ports is what lets clients trust that
+    /// port 22 or 53 on a host is the administrator's service; a container mapping bypasses
+    /// it. Inside the container, Docker Engine 20.10 and later let any user bind any port
+    /// (`net.ipv4.ip_unprivileged_port_start=0`), so listening on a high port and dropping
+    /// `NET_BIND_SERVICE` costs nothing and removes one more capability from a compromise.
     ///
     /// ## Example
     /// ```yaml

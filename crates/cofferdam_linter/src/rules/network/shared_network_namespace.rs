@@ -15,17 +15,17 @@ declare_rule! {
     /// are fine.
     ///
     /// ## Why is this bad?
-    /// In the host's namespace the container sees every host interface and every service bound
-    /// to the host's loopback (databases on `127.0.0.1`, the Docker API on `localhost:2375`,
-    /// node agents), can bind any host port, and with the default `NET_RAW` capability can
-    /// capture the host's traffic. Network isolation, published-port bindings and per-network
-    /// firewall rules no longer apply, and the container's listeners are open on every
-    /// interface.
+    /// A container that joins another network namespace gives up its own. In the host's, it
+    /// sees every host interface and every service bound to the host's loopback (databases on
+    /// `127.0.0.1`, the Docker API on `localhost:2375`), can bind any host port and, with the
+    /// default `NET_RAW` capability, capture the host's traffic. In another container's, the
+    /// two share `localhost`: each reaches the other's loopback-only admin ports.
     ///
-    /// Sharing another container's namespace is a deliberate sidecar pattern (a VPN client, a
-    /// service mesh proxy), but the two containers then share `localhost`: each one reaches the
-    /// other's loopback-only admin ports, and a compromise of either is a compromise of the
-    /// network identity of both. Keep it for the sidecars that need it.
+    /// With host networking, network isolation, published-port bindings and per-network
+    /// firewall rules no longer apply, and the container's listeners are open on every
+    /// interface. Sharing another container's namespace is a deliberate sidecar pattern (a VPN
+    /// client, a service mesh proxy), but a compromise of either container is then a compromise
+    /// of the network identity of both: keep it for the sidecars that need it.
     ///
     /// ## Example
     /// ```yaml
