@@ -336,6 +336,9 @@ pub struct ContainerSpec {
     /// Container ports declared without being published (compose `expose:`, `docker run
     /// --expose`), the first of a range: what the container says it listens on.
     pub expose: Vec<Spanned<u16>>,
+    /// `docker run -P` / `--publish-all` (`HostConfig.PublishAllPorts`): every port the image
+    /// exposes is published on an ephemeral host port on every interface.
+    pub publish_all: Option<Spanned<bool>>,
     pub environment: Vec<EnvVar>,
     /// Secrets mounted from the platform's secret store (compose `secrets:`).
     pub secrets: Vec<Spanned<String>>,
@@ -372,6 +375,7 @@ impl ContainerSpec {
             networks: Vec::new(),
             ports: Vec::new(),
             expose: Vec::new(),
+            publish_all: None,
             environment: Vec::new(),
             secrets: Vec::new(),
             healthcheck: None,

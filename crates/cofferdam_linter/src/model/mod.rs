@@ -10,5 +10,6 @@ pub use image::ImageRef;
 pub mod compose;
 pub mod container;
 pub mod reachability;
+pub mod run;
 
 pub use container::{ContainerSpec, Spanned};
