@@ -1,13 +1,20 @@
 //! File discovery: which files `check` looks at, and what kind of input each one is.
 //!
 //! Directories are walked in parallel with the `ignore` crate (ripgrep's walker), so
-//! `.gitignore`, `.ignore` and git's exclude files are honoured and hidden entries are skipped.
+//! `.gitignore`, `.ignore` and git's exclude files are honoured and hidden entries are skipped,
+//! except the CI configuration that hides in them (`.github/`, `.gitlab-ci.yml`, `.circleci/`, …).
 //! Files named on the command line are always checked, even when ignored or oddly named: the
 //! user asked for them. [`FileKind`] says which front-end reads a file: Dockerfiles and compose
 //! files by name, and any other YAML file once its text shows a top-level `services:` map.
 //!
 //! A compose override file (`compose.override.yaml`) next to its main file is not a project of
 //! its own: `docker compose` merges it into the main file, and so does the compose loader.
+//!
+//! Files that embed shell — scripts, Makefiles, CI pipelines, systemd units, Markdown — are
+//! read for `docker run` lines ([`Embedding`]). A file without an extension is a script when its
+//! first line is a shell shebang, which is decided after reading it.
+
+use cofferdam_linter::syntax::embedded::Embedding;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -22,7 +29,24 @@ pub(crate) enum FileKind {
     Compose,
     /// Some other YAML file: a compose file if it has a top-level `services:` map.
     Yaml,
+    /// A file that embeds shell commands.
+    Embedded(Embedding),
+    /// A file without an extension: a shell script if it starts with a shell shebang.
+    MaybeScript,
 }
+
+/// Hidden files and directories that hold CI pipelines, walked although hidden.
+const HIDDEN_ALLOWED: &[&str] = &[
+    ".github",
+    ".gitlab",
+    ".gitlab-ci.yml",
+    ".gitlab-ci.yaml",
+    ".circleci",
+    ".drone.yml",
+    ".woodpecker",
+    ".woodpecker.yml",
+    ".travis.yml",
+];
 
 impl FileKind {
     /// Recognises a file by its name alone, so that the walk never has to open a file to decide.
@@ -43,18 +67,76 @@ impl FileKind {
         if dockerfile {
             return Some(FileKind::Dockerfile);
         }
-        let yaml = Path::new(&name)
-            .extension()
-            .is_some_and(|extension| extension == "yml" || extension == "yaml");
-        if !yaml {
-            return None;
+        if matches!(name.as_str(), "makefile" | "gnumakefile") {
+            return Some(FileKind::Embedded(Embedding::Makefile));
         }
-        if name.starts_with("compose") || name.starts_with("docker-compose") {
+        let extension = Path::new(&name)
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default();
+        match extension {
+            "yml" | "yaml" => {}
+            "sh" | "bash" | "zsh" | "ksh" => return Some(FileKind::Embedded(Embedding::Shell)),
+            "mk" => return Some(FileKind::Embedded(Embedding::Makefile)),
+            "service" => return Some(FileKind::Embedded(Embedding::Systemd)),
+            "md" | "markdown" => return Some(FileKind::Embedded(Embedding::Markdown)),
+            "" if !name.starts_with('.') => return Some(FileKind::MaybeScript),
+            _ => return None,
+        }
+        if is_ci_path(path, &name) {
+            Some(FileKind::Embedded(Embedding::CiYaml))
+        } else if name.starts_with("compose") || name.starts_with("docker-compose") {
             Some(FileKind::Compose)
         } else {
             Some(FileKind::Yaml)
         }
     }
+}
+
+/// CI pipeline files by their conventional locations (checked before compose, because a GitLab
+/// pipeline may have a top-level `services:` list).
+fn is_ci_path(path: &Path, name: &str) -> bool {
+    let in_dir = |dir: &str| {
+        path.components()
+            .any(|component| component.as_os_str().eq_ignore_ascii_case(dir))
+    };
+    matches!(
+        name,
+        ".gitlab-ci.yml"
+            | ".gitlab-ci.yaml"
+            | "bitbucket-pipelines.yml"
+            | "azure-pipelines.yml"
+            | ".drone.yml"
+            | ".woodpecker.yml"
+            | ".travis.yml"
+    ) || in_dir(".github")
+        || in_dir(".gitlab")
+        || in_dir(".circleci")
+        || in_dir(".woodpecker")
+}
+
+/// Whether a script's first line is a shell shebang (`#!/bin/sh`, `#!/usr/bin/env bash`).
+pub(crate) fn has_shell_shebang(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("#!") else {
+        return false;
+    };
+    let line = rest.lines().next().unwrap_or_default().trim();
+    let mut words = line.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let program = if first.ends_with("/env") {
+        words
+            .find(|word| !word.starts_with('-'))
+            .unwrap_or_default()
+    } else {
+        first
+    };
+    let program = program.rsplit('/').next().unwrap_or_default();
+    matches!(
+        program,
+        "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh" | "busybox"
+    )
 }
 
 /// Whether YAML text has a top-level `services:` key, the mark of a compose file. Checked on
@@ -130,6 +212,12 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
         // Honour .gitignore even outside a git checkout (an unpacked release tarball, a
         // container build context): users expect the file to mean what it says.
         builder.require_git(false);
+        // Hidden entries are skipped, except where CI pipelines live.
+        builder.hidden(false);
+        builder.filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            !name.starts_with('.') || entry.depth() == 0 || HIDDEN_ALLOWED.contains(&name.as_ref())
+        });
         let walked = walk(&builder);
         found.files.extend(walked.files);
         found.errors.extend(walked.errors);
@@ -249,11 +337,15 @@ mod tests {
             "Dockerfile.dockerignore",
             ".dockerignore",
             ".dockerfile",
-            "Dockerfiles",
-            "README.md",
+            "main.rs",
+            "notes.txt",
         ] {
             assert_eq!(FileKind::from_path(Path::new(name)), None, "{name}");
         }
+        assert_eq!(
+            FileKind::from_path(Path::new("Dockerfiles")),
+            Some(FileKind::MaybeScript)
+        );
     }
 
     #[test]
@@ -288,6 +380,34 @@ mod tests {
             ])
         );
         assert_eq!(super::override_of(Path::new("a/compose.yaml")), None);
+    }
+
+    #[test]
+    fn recognises_files_that_embed_shell() {
+        use cofferdam_linter::syntax::embedded::Embedding;
+        for (name, embedding) in [
+            ("deploy.sh", Embedding::Shell),
+            ("scripts/run.bash", Embedding::Shell),
+            ("Makefile", Embedding::Makefile),
+            ("build/rules.mk", Embedding::Makefile),
+            (".github/workflows/ci.yml", Embedding::CiYaml),
+            (".gitlab-ci.yml", Embedding::CiYaml),
+            (".circleci/config.yml", Embedding::CiYaml),
+            ("bitbucket-pipelines.yml", Embedding::CiYaml),
+            ("app.service", Embedding::Systemd),
+            ("README.md", Embedding::Markdown),
+            ("docs/deploy.markdown", Embedding::Markdown),
+        ] {
+            assert_eq!(
+                FileKind::from_path(Path::new(name)),
+                Some(FileKind::Embedded(embedding)),
+                "{name}"
+            );
+        }
+        assert!(super::has_shell_shebang("#!/bin/sh\nset -e\n"));
+        assert!(super::has_shell_shebang("#!/usr/bin/env -S bash -eu\n"));
+        assert!(!super::has_shell_shebang("#!/usr/bin/env python3\n"));
+        assert!(!super::has_shell_shebang("set -e\n"));
     }
 
     #[test]

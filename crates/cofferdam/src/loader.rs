@@ -48,6 +48,15 @@ pub(crate) fn read_file(path: &Path) -> Result<SourceFile, ReadError> {
     decode(name, bytes)
 }
 
+/// Whether a file starts with `#!`, read without loading the rest (files without an extension
+/// are often binaries or large data).
+pub(crate) fn starts_with_shebang(path: &Path) -> bool {
+    let mut start = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut start))
+        .is_ok_and(|()| start == *b"#!")
+}
+
 /// Reads standard input as text, under the name `name`.
 pub(crate) fn read_stdin(name: &str) -> Result<SourceFile, ReadError> {
     let mut bytes = Vec::new();

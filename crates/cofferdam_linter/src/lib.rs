@@ -12,5 +12,5 @@ pub mod syntax;
 
 mod linter;
 
-pub use linter::{LintResult, lint_compose, lint_dockerfile, lint_project};
+pub use linter::{LintResult, lint_compose, lint_dockerfile, lint_project, lint_run_lines};
 pub use settings::Settings;

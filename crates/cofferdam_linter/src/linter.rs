@@ -4,11 +4,14 @@ use cofferdam_diagnostics::{Diagnostic, SourceFile, TextRange};
 
 use crate::Settings;
 use crate::model::DockerfileModel;
-use crate::model::compose::{self, ComposeInput, ComposeProject};
+use crate::model::compose::{self, ComposeInput, ComposeProject, Loader};
+use crate::model::container::{EnvVar, Spanned};
+use crate::model::run::{self, RunCommand};
 use crate::rules::{
     Check, ContainerContext, DockerfileContext, ProjectContext, ProjectView, RULES, RunScript,
 };
 use crate::syntax::dockerfile::{self, Dockerfile, Keyword, SyntaxError};
+use crate::syntax::embedded::{self, Embedding};
 
 /// Everything linting one file produced.
 #[derive(Debug, Default)]
@@ -71,10 +74,78 @@ pub fn lint_compose(input: ComposeInput<'_>, settings: &Settings) -> Vec<(Source
     lint_project(&project, settings)
 }
 
+/// Finds the `docker run`/`create` commands (and podman's and nerdctl's) in a file that embeds
+/// shell — a script, a Makefile, CI YAML, a systemd unit, Markdown — and runs the container
+/// rules on each, exactly as for a compose service. `--env-file` files are read through
+/// `loader`, relative to the file. A file without any such command yields nothing (it is not
+/// counted as checked).
+pub fn lint_run_lines(
+    source: &SourceFile,
+    embedding: Embedding,
+    loader: &dyn Loader,
+    settings: &Settings,
+) -> Vec<(SourceFile, LintResult)> {
+    let commands = embedded::container_commands(embedding, source.text());
+    let runs: Vec<RunCommand> = commands
+        .iter()
+        .filter_map(|command| run::parse_run(&command.words))
+        .collect();
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    let mut project = ComposeProject::default();
+    project.sources.add(source.clone());
+    project.roots.push(source.name().to_owned());
+    for run in runs {
+        let mut spec = run.spec;
+        for env_file in &run.env_files {
+            let path = compose::join(source.name(), &env_file.value);
+            match loader.load(&path) {
+                Some(Ok(text)) => {
+                    let file = SourceFile::new(path, text);
+                    let base = project.sources.add(file.clone());
+                    for entry in compose::parse_dotenv(file.text(), base) {
+                        project.env_file_values.push(entry.value_range);
+                        spec.environment.push(EnvVar {
+                            name: Spanned::new(entry.name, entry.name_range),
+                            value: Some(Spanned::new(entry.value, entry.value_range)),
+                            expanded: None,
+                            from_env_file: true,
+                        });
+                    }
+                }
+                Some(Err(message)) => project.errors.push(SyntaxError {
+                    range: env_file.range,
+                    message: format!("cannot read `{path}`: {message}"),
+                }),
+                // The file may only exist where the command runs; nothing to review here.
+                None => {}
+            }
+        }
+        spec.notes.extend(
+            run.notes
+                .into_iter()
+                .map(|(range, message)| Spanned::new(message, range)),
+        );
+        project.services.push(spec);
+    }
+    lint_services(&project, settings, false)
+}
+
 /// Runs the container and project rules over a loaded project.
 pub fn lint_project(
     project: &ComposeProject,
     settings: &Settings,
+) -> Vec<(SourceFile, LintResult)> {
+    lint_services(project, settings, true)
+}
+
+/// Runs the container rules, and the project rules when `project_rules` (a compose project is
+/// one deployment; the commands of a script are not).
+fn lint_services(
+    project: &ComposeProject,
+    settings: &Settings,
+    project_rules: bool,
 ) -> Vec<(SourceFile, LintResult)> {
     let view = ProjectView {
         sources: &project.sources,
@@ -99,13 +170,18 @@ pub fn lint_project(
                     check(&context, &mut diagnostics);
                 }
             }
-            Check::Project(check) => check(
-                &ProjectContext {
-                    project: view,
-                    settings,
-                },
-                &mut diagnostics,
-            ),
+            Check::Project(check) => {
+                if !project_rules {
+                    continue;
+                }
+                check(
+                    &ProjectContext {
+                        project: view,
+                        settings,
+                    },
+                    &mut diagnostics,
+                );
+            }
         }
         if let Some(severity) = settings.severity_override_at(index) {
             for diagnostic in &mut diagnostics[start..] {

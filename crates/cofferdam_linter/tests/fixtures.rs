@@ -4,7 +4,8 @@
 //! A marker line applies to the next line that is not itself a marker. A fixture named
 //! `<rule-name>.Dockerfile` or `<rule-name>.compose.yml` is linted with that rule and every rule
 //! named in its markers enabled; `<rule-name>.ok.Dockerfile` / `.ok.compose.yml` is the rule's
-//! negative fixture and must not raise it. Compose fixtures may read support files (override
+//! negative fixture and must not raise it; `<rule-name>.sh` fixtures are shell scripts whose
+//! `docker run` lines are reviewed. Compose fixtures may read support files (override
 //! files, `extends` targets, Dockerfiles of `build:`, `.env`) from a `<rule-name>.files/`
 //! directory next to them; findings in those files must match their own markers.
 
@@ -15,7 +16,8 @@ use std::path::{Path, PathBuf};
 use cofferdam_diagnostics::{Input, SourceFile};
 use cofferdam_linter::model::compose::{ComposeInput, Loader};
 use cofferdam_linter::rules::{RULES, find_rule};
-use cofferdam_linter::{LintResult, Settings, lint_compose, lint_dockerfile};
+use cofferdam_linter::syntax::embedded::Embedding;
+use cofferdam_linter::{LintResult, Settings, lint_compose, lint_dockerfile, lint_run_lines};
 
 /// Reads support files from disk, as the binary does.
 struct Disk;
@@ -37,6 +39,9 @@ fn is_compose(path: &Path) -> bool {
 /// Lints a fixture: one result per file with findings (the fixture itself first).
 fn lint_fixture(path: &Path, text: String, settings: &Settings) -> Vec<(SourceFile, LintResult)> {
     let source = SourceFile::new(path.display().to_string(), text);
+    if path.to_string_lossy().ends_with(".sh") {
+        return lint_run_lines(&source, Embedding::Shell, &Disk, settings);
+    }
     if is_compose(path) {
         let environment = |_: &str| None;
         lint_compose(
@@ -204,6 +209,12 @@ fn every_rule_has_a_positive_and_a_negative_fixture() {
         }
         if rule.meta.inputs.contains(&Input::Compose) {
             suffixes.push("compose.yml");
+        }
+        // Container rules are exercised through compose fixtures; a rule that only run lines
+        // can raise needs shell-script fixtures.
+        if rule.meta.inputs.contains(&Input::RunLine) && !rule.meta.inputs.contains(&Input::Compose)
+        {
+            suffixes.push("sh");
         }
         for suffix in suffixes {
             let positive = category.join(format!("{}.{suffix}", rule.meta.name));

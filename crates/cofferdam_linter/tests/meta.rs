@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use cofferdam_diagnostics::{Diagnostic, Input, SourceFile};
 use cofferdam_linter::model::compose::{ComposeInput, NoFiles};
 use cofferdam_linter::rules::{RULES, find_rule};
-use cofferdam_linter::{Settings, lint_compose, lint_dockerfile};
+use cofferdam_linter::syntax::embedded::Embedding;
+use cofferdam_linter::{Settings, lint_compose, lint_dockerfile, lint_run_lines};
 
 const HEADINGS: [&str; 6] = [
     "## What it does",
@@ -121,6 +122,15 @@ fn lint_snippet(language: &str, text: &str, settings: &Settings) -> Vec<Diagnost
             .flat_map(|(_, result)| result.diagnostics)
             .collect()
         }
+        "sh" => lint_run_lines(
+            &SourceFile::new("run.sh", text),
+            Embedding::Shell,
+            &NoFiles,
+            settings,
+        )
+        .into_iter()
+        .flat_map(|(_, result)| result.diagnostics)
+        .collect(),
         other => panic!("unsupported code block language `{other}`"),
     }
 }

@@ -9,27 +9,26 @@
 //! findings may land in any of them. `--compose-file a --compose-file b` merges files into one
 //! project like `docker compose -f a -f b`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
 use cofferdam_diagnostics::{LineColumn, SourceFile};
 use cofferdam_linter::model::compose::{ComposeInput, Loader, NoFiles};
-use cofferdam_linter::{LintResult, Settings, lint_compose, lint_dockerfile};
+use cofferdam_linter::syntax::embedded::Embedding;
+use cofferdam_linter::{LintResult, Settings, lint_compose, lint_dockerfile, lint_run_lines};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::discover::{self, FileKind, io_message};
+use crate::discover::{self, FileKind};
 use crate::exit::ExitStatus;
+use crate::loader::{self, Disk};
 use crate::printer;
 use crate::report::{CheckedFile, ErrorKind, FileError, Finding, Report};
 use crate::resolve::{CheckSettings, InputPath};
 
 /// Runs below this many files finish before a progress bar would be worth drawing.
 const PROGRESS_MIN_FILES: usize = 200;
-
-/// Offsets are `u32` in the linter; a larger file cannot be addressed.
-const MAX_FILE_SIZE: u64 = u32::MAX as u64;
 
 pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<ExitStatus> {
     let report = run(settings);
@@ -96,7 +95,14 @@ fn run(settings: &CheckSettings) -> Report {
     // Reading and linting happen in one parallel pass so that the progress bar measures both.
     let progress = progress_bar(settings, discovered.files.len());
     let lint_one = |candidate: &discover::Candidate| {
-        let outcome = lint_loaded(read_file(&candidate.path, candidate.kind), settings);
+        // A file without an extension is read only when it starts like a script.
+        let outcome = if candidate.kind == FileKind::MaybeScript
+            && !loader::starts_with_shebang(&candidate.path)
+        {
+            Outcome::Skipped
+        } else {
+            lint_loaded(read_file(&candidate.path, candidate.kind), settings)
+        };
         progress.inc(1);
         outcome
     };
@@ -197,6 +203,13 @@ fn lint(source: SourceFile, kind: FileKind, loader: &dyn Loader, settings: &Sett
             Outcome::Linted(vec![(source, result)])
         }
         FileKind::Yaml if !discover::looks_like_compose(source.text()) => Outcome::Skipped,
+        FileKind::Embedded(embedding) => {
+            Outcome::Linted(lint_run_lines(&source, embedding, loader, settings))
+        }
+        FileKind::MaybeScript if discover::has_shell_shebang(source.text()) => {
+            Outcome::Linted(lint_run_lines(&source, Embedding::Shell, loader, settings))
+        }
+        FileKind::MaybeScript => Outcome::Skipped,
         FileKind::Compose | FileKind::Yaml => {
             Outcome::Linted(compose(vec![source], loader, settings))
         }
@@ -235,24 +248,6 @@ fn lint_compose_files(paths: &[std::path::PathBuf], settings: &CheckSettings) ->
     Outcome::Linted(compose(files, &Disk, &settings.linter))
 }
 
-/// Reads the files a compose project refers to.
-struct Disk;
-
-impl Loader for Disk {
-    fn load(&self, path: &str) -> Option<Result<String, String>> {
-        let path = Path::new(path);
-        if !path.is_file() {
-            return None;
-        }
-        match read_file(path, FileKind::Compose) {
-            Loaded::Source(source, _) | Loaded::Stdin(source, _) => {
-                Some(Ok(source.text().to_owned()))
-            }
-            Loaded::Failed { message, .. } => Some(Err(message)),
-        }
-    }
-}
-
 fn progress_bar(settings: &CheckSettings, files: usize) -> ProgressBar {
     if !settings.progress || files <= PROGRESS_MIN_FILES {
         return ProgressBar::hidden();
@@ -285,79 +280,24 @@ fn display(path: &Path) -> String {
 }
 
 fn read_stdin(name: &str) -> Loaded {
-    let mut bytes = Vec::new();
-    let result = std::io::stdin()
-        .lock()
-        .take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes);
-    match result {
-        Ok(_) => {
-            let kind =
-                discover::FileKind::from_path(Path::new(name)).unwrap_or(FileKind::Dockerfile);
-            match decode(name.to_owned(), bytes, kind) {
-                Loaded::Source(source, kind) => Loaded::Stdin(source, kind),
-                other => other,
-            }
-        }
-        Err(error) => Loaded::Failed {
-            path: name.to_owned(),
-            message: format!("cannot read standard input: {}", io_message(&error)),
-            position: None,
-        },
+    let kind = FileKind::from_path(Path::new(name)).unwrap_or(FileKind::Dockerfile);
+    match loader::read_stdin(name) {
+        Ok(source) => Loaded::Stdin(source, kind),
+        Err(error) => failed(error),
     }
 }
 
 fn read_file(path: &Path, kind: FileKind) -> Loaded {
-    let name = display(path);
-    let failed = |message: String| Loaded::Failed {
-        path: name.clone(),
-        message,
-        position: None,
-    };
-    let mut file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(error) => return failed(format!("cannot read file: {}", io_message(&error))),
-    };
-    let capacity = file.metadata().map_or(0, |metadata| metadata.len());
-    if capacity > MAX_FILE_SIZE {
-        return failed("file is larger than 4 GiB".to_owned());
+    match loader::read_file(path) {
+        Ok(source) => Loaded::Source(source, kind),
+        Err(error) => failed(error),
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-    // `take` guards against a file that grows while it is read.
-    if let Err(error) = (&mut file).take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes) {
-        return failed(format!("cannot read file: {}", io_message(&error)));
-    }
-    decode(name, bytes, kind)
 }
 
-fn decode(name: String, bytes: Vec<u8>, kind: FileKind) -> Loaded {
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Loaded::Failed {
-            path: name,
-            message: "file is larger than 4 GiB".to_owned(),
-            position: None,
-        };
-    }
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            // BuildKit ignores a UTF-8 byte order mark; dropping it keeps columns as editors
-            // show them.
-            if text.starts_with('\u{feff}') {
-                text.drain(..'\u{feff}'.len_utf8());
-            }
-            Loaded::Source(SourceFile::new(name, text), kind)
-        }
-        Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let bytes = error.as_bytes();
-            // The prefix is valid UTF-8, so the position can be given in characters.
-            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-            let position = SourceFile::new("", prefix).line_column(valid as u32);
-            Loaded::Failed {
-                path: name,
-                message: format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
-                position: Some(position),
-            }
-        }
+fn failed(error: loader::ReadError) -> Loaded {
+    Loaded::Failed {
+        path: error.path,
+        message: error.message,
+        position: error.position,
     }
 }

@@ -345,6 +345,9 @@ pub struct ContainerSpec {
     pub healthcheck: Option<Spanned<Healthcheck>>,
     /// Services this one depends on (`depends_on`, `links`), for reachability.
     pub depends_on: Vec<Spanned<String>>,
+    /// What the front-end read but did not understand (an unknown `docker run` flag), reported
+    /// as low-severity notes so that a reviewer knows the review may be incomplete.
+    pub notes: Vec<Spanned<String>>,
 }
 
 impl ContainerSpec {
@@ -380,6 +383,7 @@ impl ContainerSpec {
             secrets: Vec::new(),
             healthcheck: None,
             depends_on: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -115,6 +115,7 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         image::RULES,
         secrets::RULES,
         healthcheck::RULES,
+        build::RULES,
     ]
     .concat()
 });

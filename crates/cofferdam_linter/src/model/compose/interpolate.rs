@@ -37,12 +37,11 @@ pub fn interpolate<'a>(
                 // A lone `$` (e.g. at the end, or before a space) is kept.
                 out.push('$');
             } else {
-                match lookup(&rest[..length]) {
-                    Some(value) => out.push_str(&value),
-                    None => {
-                        out.push('$');
-                        out.push_str(&rest[..length]);
-                    }
+                if let Some(value) = lookup(&rest[..length]) {
+                    out.push_str(&value);
+                } else {
+                    out.push('$');
+                    out.push_str(&rest[..length]);
                 }
                 rest = &rest[length..];
             }

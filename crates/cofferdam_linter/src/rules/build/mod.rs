@@ -15,6 +15,7 @@ pub(crate) mod sources;
 pub mod sudo_in_run;
 pub mod sudo_installed;
 pub mod unpinned_package;
+pub mod unrecognised_run_option;
 
 pub mod copy_dest_not_directory;
 pub mod copy_from_own_stage;
@@ -26,3 +27,9 @@ pub mod multiple_entrypoint;
 pub mod relative_workdir;
 pub mod shell_form_entrypoint;
 pub mod system_path_workdir;
+
+/// This family's container rules (its Dockerfile rules are listed in `rules::DOCKERFILE_RULES`).
+pub(crate) static RULES: &[crate::rules::Rule] = &[crate::rules::Rule::container(
+    unrecognised_run_option::UnrecognisedRunOption::META,
+    unrecognised_run_option::check,
+)];
