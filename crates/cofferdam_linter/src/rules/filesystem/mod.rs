@@ -7,7 +7,9 @@
 
 pub(crate) mod host_paths;
 pub mod sensitive_host_path_mounted;
+pub mod shared_mount_propagation;
 pub mod tmpfs_without_hardening;
+pub mod volume_shared_between_services;
 pub mod world_writable_permissions;
 pub mod writable_bind_mount;
 pub mod writable_root_filesystem;
@@ -32,5 +34,13 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::container(
         writable_bind_mount::WritableBindMount::META,
         writable_bind_mount::check,
+    ),
+    Rule::container(
+        shared_mount_propagation::SharedMountPropagation::META,
+        shared_mount_propagation::check,
+    ),
+    Rule::project(
+        volume_shared_between_services::VolumeSharedBetweenServices::META,
+        volume_shared_between_services::check,
     ),
 ];

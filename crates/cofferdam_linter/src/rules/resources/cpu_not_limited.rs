@@ -1,0 +1,119 @@
+//! `cpu-not-limited`: no CPU limit (`cpus`, `deploy.resources.limits.cpus`, `--cpus`, a CFS
+//! quota or a cpuset), or one set to zero.
+
+use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+
+use crate::rules::ContainerContext;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a container's CPU use is bounded: compose `cpus` or
+    /// `deploy.resources.limits.cpus`, `docker run --cpus`, or a CFS quota (`cpu_quota`,
+    /// `--cpu-quota`) or a set of cores (`cpuset`, `--cpuset-cpus`). `cpu_shares` is only a
+    /// weight under contention, not a limit. A missing limit is reported at the deepest key on
+    /// the way to `deploy.resources.limits` that exists, else at the service; `cpus: 0` means
+    /// unlimited and is reported at its value.
+    ///
+    /// ## Why is this bad?
+    /// An unbounded container can take every core: a busy loop, a crypto-miner planted by an
+    /// attacker or a request that triggers pathological work starves the other containers and
+    /// the host's own services. A limit keeps the rest of the host responsive.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   worker:
+    ///     image: example/worker:1.0
+    ///     mem_limit: 512m
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   worker:
+    ///     image: example/worker:1.0
+    ///     mem_limit: 512m
+    ///     cpus: 1.5
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Display-only: the right limit comes from measuring the workload; too low a limit
+    /// throttles it.
+    ///
+    /// ## References
+    /// - <https://docs.docker.com/engine/containers/resource_constraints/#cpu>
+    /// - CIS Docker Benchmark 5.11
+    pub struct CpuNotLimited {
+        code: "RES002",
+        name: "cpu-not-limited",
+        category: Resources,
+        severity: Low,
+        inputs: [Compose, RunLine, Inspect, ApiRequest],
+        fix: Always,
+        aliases: [Kics "6b610c50-99fb-4ef0-a5f3-e312fd945bc3", Cis "5.11"],
+    }
+}
+
+/// Whether `cpu_quota`/`cpuset` (kept as `key: value`) bounds CPU use.
+fn bounds_cpu(other: &str) -> bool {
+    match other.split_once(':') {
+        Some(("cpu_quota", value)) => value.trim().parse::<i64>().is_ok_and(|quota| quota > 0),
+        Some(("cpuset", value)) => !value.trim().is_empty(),
+        _ => false,
+    }
+}
+
+pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
+    let limits = &ctx.spec.limits;
+    let (range, message) = match &limits.cpus {
+        Some(cpus) if cpus.value > 0.0 => return,
+        Some(cpus) => (
+            cpus.range,
+            "the CPU limit is 0, which means unlimited: the container can take every core",
+        ),
+        None if limits
+            .cpu_other
+            .as_ref()
+            .is_some_and(|other| bounds_cpu(&other.value)) =>
+        {
+            return;
+        }
+        None => (
+            ctx.spec.anchor("deploy.resources.limits"),
+            "no CPU limit: the container can take every core",
+        ),
+    };
+    out.push(
+        ctx.diagnostic(CpuNotLimited::META, range, message)
+            .with_fix(Fix::display_only(ctx.spelled(
+                "set `deploy.resources.limits.cpus` (or `cpus`) to what the workload needs",
+                "add `--cpus <limit>`, sized to what the workload needs",
+            ))),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CpuNotLimited;
+    use crate::rules::test::compose_lines;
+
+    #[test]
+    fn limits_quotas_and_cpusets_count_shares_do_not() {
+        let rule = CpuNotLimited::META;
+        let text = "services:\n  a:\n    cpus: 0.5\n  b:\n    cpu_quota: 50000\n  c:\n    cpuset: \"0,1\"\n  d:\n    cpu_shares: 512\n  e:\n    cpus: 0\n";
+        assert_eq!(compose_lines(rule, text), [8, 11]);
+    }
+
+    #[test]
+    fn missing_points_at_the_deepest_existing_key() {
+        let rule = CpuNotLimited::META;
+        let text = "services:\n  a:\n    deploy:\n      resources:\n        limits:\n          memory: 1g\n  b:\n    deploy:\n      resources:\n        limits:\n          cpus: '0.25'\n";
+        assert_eq!(compose_lines(rule, text), [5]);
+    }
+
+    #[test]
+    fn inherited_through_an_anchor_points_at_the_anchor() {
+        let text = "x-cpu: &cpu\n  cpus: 0\nservices:\n  a:\n    <<: *cpu\n";
+        assert_eq!(compose_lines(CpuNotLimited::META, text), [2]);
+    }
+}
