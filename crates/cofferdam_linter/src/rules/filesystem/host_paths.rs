@@ -110,7 +110,7 @@ pub(crate) static SENSITIVE: &[Sensitive] = &[
         "/etc",
         Critical,
         High,
-        "host configuration: users, sudoers, cron, keys",
+        "host configuration (users, sudoers, cron, keys)",
     ),
     sensitive("/etc/shadow", Critical, High, "host password hashes"),
     sensitive("/etc/gshadow", Critical, High, "host group password hashes"),
@@ -138,7 +138,7 @@ pub(crate) static SENSITIVE: &[Sensitive] = &[
         "/root",
         Critical,
         High,
-        "root's home: SSH keys, credentials",
+        "root's home (SSH keys, credentials)",
     ),
     sensitive("/home", High, Medium, "users' home directories"),
     sensitive("/boot", Critical, Low, "the host kernel and boot loader"),
@@ -263,7 +263,7 @@ pub(crate) fn grade(path: &HostPath, read_only: bool) -> Option<(Severity, Strin
         };
         return Some((
             severity,
-            "a home directory: SSH keys, credentials".to_owned(),
+            "a home directory (SSH keys, credentials)".to_owned(),
         ));
     }
     if let Some(dir) = HOME_CREDENTIALS
