@@ -52,8 +52,8 @@ declare_rule! {
     /// everything anyway, but the `cap_add` entry stays when `privileged:` is removed.
     ///
     /// ## Why is this bad?
-    /// Capabilities split root's power into pieces, and the pieces above are the ones that
-    /// reach outside the container: the kernel, the hardware, host files, other processes or
+    /// Capabilities split root's power into pieces, and the ones outside Docker's default set
+    /// reach beyond the container: the kernel, the hardware, host files, other processes or
     /// host-wide state such as the clock and the audit rules. Docker's default seccomp profile
     /// also unblocks the matching system calls when a capability is added (`mount` and
     /// `unshare` for `SYS_ADMIN`, `open_by_handle_at` for `DAC_READ_SEARCH`, `ptrace` for

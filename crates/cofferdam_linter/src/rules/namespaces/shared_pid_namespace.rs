@@ -14,18 +14,17 @@ declare_rule! {
     /// container:x`), reported at low severity.
     ///
     /// ## Why is this bad?
-    /// In the host's pid namespace the container sees every process on the host with its
-    /// command line (passwords passed as arguments included), and root in the container can
-    /// signal every host process that runs as root: `kill -9` the daemons. Combined with
-    /// `SYS_PTRACE` it can attach to host processes and run code in them
-    /// (`dangerous-capability-added` grades that combination critical), and with `SYS_BOOT`
-    /// `reboot(2)` restarts the host. `/proc/<pid>/…` of host processes also becomes the
-    /// way to reach their files and environment wherever permissions allow.
+    /// Processes in one pid namespace see each other and their command lines, and as the same
+    /// user signal each other and reach each other's environment and files through
+    /// `/proc/<pid>/`. In the host's namespace that is every host process: passwords passed
+    /// as arguments show, root in the container can kill the host's root daemons, with
+    /// `SYS_PTRACE` it attaches to them and runs code in them (`dangerous-capability-added`
+    /// grades that combination critical), and with `SYS_BOOT` `reboot(2)` restarts the host.
+    /// In another container's namespace it is that container's processes and secrets.
     ///
-    /// Sharing another container's pid namespace is a deliberate pattern (a debugging or
-    /// process-supervision sidecar), but the two then see each other's processes: a process
-    /// of the same user reads the other container's environment (its secrets) and files
-    /// through `/proc/<pid>/environ` and `/proc/<pid>/root`, and signals its processes.
+    /// Sharing another container's pid namespace is a deliberate pattern for debugging and
+    /// process-supervision sidecars, hence the low grade; keep it for the sidecars that need
+    /// it.
     ///
     /// ## Example
     /// ```yaml
