@@ -876,16 +876,13 @@ impl Parser<'_> {
     fn cluster(&mut self, index: usize, text: &WordText) -> usize {
         let word = &self.words[index];
         let letters = &text.text[1..];
-        let count = letters.chars().count();
+        let first_option = self.options.len();
         let mut next = index + 1;
         for (offset, letter) in letters.char_indices() {
             let at = 1 + offset;
             let end = at + letter.len_utf8();
-            let flag_range = if count == 1 {
-                head_range(word, text, 0, end)
-            } else {
-                head_range(word, text, at, end)
-            };
+            // The first flag's range includes the dash: `-p` of `-p80`, `-i` and `t` of `-it`.
+            let flag_range = head_range(word, text, if offset == 0 { 0 } else { at }, end);
             let spelled = format!("-{letter}");
             let rest = &text.text[end..];
             let Some(spec) = option_by_short(letter) else {
@@ -906,7 +903,7 @@ impl Parser<'_> {
                     value: None,
                     separate_value: false,
                     words: index..index + 1,
-                    clustered: count > 1,
+                    clustered: false,
                 });
                 if rest.starts_with('=') {
                     break;
@@ -923,7 +920,7 @@ impl Parser<'_> {
                 value: None,
                 separate_value: false,
                 words: index..index + 1,
-                clustered: count > 1,
+                clustered: false,
             };
             let last = !rest.is_empty();
             if spec.arity == Arity::Value || rest.starts_with('=') {
@@ -939,6 +936,11 @@ impl Parser<'_> {
                 break;
             }
             self.options.push(option);
+        }
+        if self.options.len() - first_option > 1 {
+            for option in &mut self.options[first_option..] {
+                option.clustered = true;
+            }
         }
         next
     }
