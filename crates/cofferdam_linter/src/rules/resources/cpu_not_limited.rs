@@ -54,11 +54,17 @@ declare_rule! {
     }
 }
 
-/// Whether `cpu_quota`/`cpuset` (kept as `key: value`) bounds CPU use.
+/// Whether the other CPU setting bounds CPU use: a positive CFS quota or a set of cores. It is
+/// kept as written, `cpu_quota: 50000` from compose or `--cpuset-cpus=0,1` from a run line.
 fn bounds_cpu(other: &str) -> bool {
-    match other.split_once(':') {
-        Some(("cpu_quota", value)) => value.trim().parse::<i64>().is_ok_and(|quota| quota > 0),
-        Some(("cpuset", value)) => !value.trim().is_empty(),
+    let other = other.trim().trim_start_matches('-');
+    let Some(at) = other.find([':', '=']) else {
+        return false;
+    };
+    let (key, value) = (other[..at].replace('-', "_"), other[at + 1..].trim());
+    match key.as_str() {
+        "cpu_quota" => value.parse::<i64>().is_ok_and(|quota| quota > 0),
+        "cpuset" | "cpuset_cpus" => !value.is_empty(),
         _ => false,
     }
 }
@@ -94,8 +100,16 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::CpuNotLimited;
+    use super::{CpuNotLimited, bounds_cpu};
     use crate::rules::test::compose_lines;
+
+    #[test]
+    fn compose_and_run_spellings_of_quotas_and_cpusets() {
+        assert!(bounds_cpu("cpu_quota: 50000") && bounds_cpu("--cpu-quota=50000"));
+        assert!(bounds_cpu("cpuset: 0,1") && bounds_cpu("--cpuset-cpus=0-3"));
+        assert!(!bounds_cpu("cpu_shares: 512") && !bounds_cpu("--cpu-quota=-1"));
+        assert!(!bounds_cpu("--cpu-period=100000"));
+    }
 
     #[test]
     fn limits_quotas_and_cpusets_count_shares_do_not() {
