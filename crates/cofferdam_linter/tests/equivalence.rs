@@ -108,10 +108,12 @@ const EXPECTED: &[(&[&str], &[&str])] = &[
 fn compose_and_run_lines_raise_the_same_rules() {
     let mut failures = Vec::new();
     for (index, (service, run)) in PAIRS.iter().enumerate() {
-        let indented: String = service
-            .lines()
-            .map(|line| format!("    {line}\n"))
-            .collect();
+        let indented = service.lines().fold(String::new(), |mut out, line| {
+            out.push_str("    ");
+            out.push_str(line);
+            out.push('\n');
+            out
+        });
         let compose = rules_of_compose(&format!("services:\n  app:\n{indented}"));
         let script = rules_of_run(&format!("#!/bin/sh\n{run}\n"));
         // Guard against both sides silently raising nothing.

@@ -75,12 +75,15 @@ impl SecurityOpt {
             None => (text, None),
         };
         match key.trim().to_ascii_lowercase().as_str() {
-            "no-new-privileges" => {
-                let enabled = value.is_none_or(|value| {
-                    crate::syntax::yaml::parse_bool(value).unwrap_or(value.is_empty())
-                });
-                SecurityOpt::NoNewPrivileges(enabled)
-            }
+            // Docker reads the value with Go's `strconv.ParseBool` (`1`, `t`, `true`, …) and
+            // refuses to start the container on anything else, which leaves the option unset.
+            "no-new-privileges" => match value {
+                None | Some("") => SecurityOpt::NoNewPrivileges(true),
+                Some(value) => crate::model::run::parse_go_bool(value).map_or_else(
+                    || SecurityOpt::Other(text.to_owned()),
+                    SecurityOpt::NoNewPrivileges,
+                ),
+            },
             "seccomp" => SecurityOpt::Seccomp(value.unwrap_or_default().to_owned()),
             "apparmor" => SecurityOpt::AppArmor(value.unwrap_or_default().to_owned()),
             "label" => SecurityOpt::Label(value.unwrap_or_default().to_owned()),
@@ -493,6 +496,14 @@ mod tests {
         assert_eq!(
             SecurityOpt::parse("no-new-privileges=false"),
             SecurityOpt::NoNewPrivileges(false)
+        );
+        assert_eq!(
+            SecurityOpt::parse("no-new-privileges=1"),
+            SecurityOpt::NoNewPrivileges(true)
+        );
+        assert_eq!(
+            SecurityOpt::parse("no-new-privileges:yes"),
+            SecurityOpt::Other("no-new-privileges:yes".into())
         );
         assert_eq!(
             SecurityOpt::parse("seccomp=unconfined"),
