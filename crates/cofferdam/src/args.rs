@@ -34,6 +34,37 @@ pub(crate) enum Command {
     /// namespaces and the paths between services. Exit status: 0, or 2 when a file cannot be
     /// read or parsed (the error names the file, line and column).
     Graph(GraphArgs),
+    /// Print a `docker run` command with hardening flags added and dangerous ones removed.
+    ///
+    /// Reads one command — `docker run|create`, `docker container run|create`, `podman
+    /// run|create` or `nerdctl run`, with `sudo`/`env` prefixes and `\` line continuations —
+    /// from the argument (one quoted string, or the command's words after harden-run's own
+    /// options) or, with no argument or `-`, from standard input. Prints the same command with
+    /// every word it does not change kept as written (quoting, order, line layout).
+    ///
+    /// Added when missing: `--user` (a `'<uid:gid>'` placeholder to fill in, unless `--user` is
+    /// given here: a uid is never guessed), `--cap-drop ALL`, `--security-opt
+    /// no-new-privileges`, `--read-only` with `--tmpfs /tmp:rw,noexec,nosuid,size=64m`,
+    /// `--memory 512m --memory-swap 512m --cpus 1 --pids-limit 256` (starting points: adjust
+    /// them to the workload) and `--restart on-failure:3` (not with `--rm`; `always`,
+    /// `unless-stopped` and an unbounded `on-failure` are replaced too).
+    ///
+    /// Removed: `--privileged`; `--cap-add` of `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO`,
+    /// `DAC_READ_SEARCH`, `SYS_PTRACE`, `NET_ADMIN`, `BPF`, `PERFMON`, `MAC_ADMIN`,
+    /// `MAC_OVERRIDE`, `AUDIT_CONTROL`, `SYS_BOOT` and `SYS_TIME`; `--security-opt`
+    /// `seccomp=unconfined`, `apparmor=unconfined`, `label=disable`, `systempaths=unconfined`
+    /// and `no-new-privileges=false`; the host's pid, ipc, uts, user and cgroup namespaces;
+    /// mounts of a Docker, containerd, Podman, CRI-O or `BuildKit` socket and
+    /// `--use-api-socket`. `--network host` is kept and flagged: which ports to publish instead
+    /// is the workload's to say.
+    ///
+    /// Standard output is only the command, ready to paste. Each change is explained on one
+    /// line starting with `#`, on standard error by default; `--explain comments` prints those
+    /// lines above the command instead (for a script), `--explain none` drops them.
+    ///
+    /// Exit status: 0, or 2 when the input holds no docker, podman or nerdctl `run`/`create`
+    /// command or names no image.
+    HardenRun(HardenRunArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +159,36 @@ pub(crate) enum GraphFormat {
 pub(crate) struct RuleArgs {
     /// A rule code (USR001), name (last-user-root) or peer alias (DL3002, trivy:DS-0002).
     pub(crate) rule: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HardenRunArgs {
+    /// The command: one quoted argument (`'docker run …'`) or its words; `-` or nothing reads
+    /// it from standard input. harden-run's own options go before it.
+    #[arg(
+        value_name = "COMMAND",
+        num_args = 0..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub(crate) command: Vec<String>,
+
+    /// Where the explanations go: `stderr` (one `#` line per change), `comments` (the same
+    /// lines above the command on standard output) or `none`.
+    #[arg(long, value_enum, default_value_t = ExplainMode::Stderr)]
+    pub(crate) explain: ExplainMode,
+
+    /// The user to run as (`uid[:gid]`, non-root) instead of the `'<uid:gid>'` placeholder
+    /// inserted when the command sets none or root.
+    #[arg(long, value_name = "UID[:GID]")]
+    pub(crate) user: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExplainMode {
+    Stderr,
+    Comments,
+    None,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 
 mod check;
 mod graph;
+mod harden_run;
 mod rules;
 
 use std::io::{BufWriter, Write};
@@ -34,6 +35,18 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                 format,
             };
             graph::graph(&settings, &mut out)?
+        }
+        Command::HardenRun(args) => {
+            let settings = harden_run::HardenSettings {
+                command: args.command,
+                explain: match args.explain {
+                    crate::args::ExplainMode::Stderr => harden_run::Explain::Stderr,
+                    crate::args::ExplainMode::Comments => harden_run::Explain::Comments,
+                    crate::args::ExplainMode::None => harden_run::Explain::None,
+                },
+                user: args.user,
+            };
+            harden_run::harden_run(&settings, &mut out, &mut std::io::stderr().lock())?
         }
     };
     out.flush().context("cannot write to standard output")?;
