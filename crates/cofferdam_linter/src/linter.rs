@@ -89,6 +89,8 @@ pub fn lint_run_lines(
     let runs: Vec<RunCommand> = commands
         .iter()
         .filter_map(|command| run::parse_run(&command.words))
+        // A command cut short before its image (`docker run -d` in prose) is not a container.
+        .filter(|run| run.image_index.is_some())
         .collect();
     if runs.is_empty() {
         return Vec::new();

@@ -419,6 +419,13 @@ impl ContainerSpec {
             .map(|(_, range)| *range)
     }
 
+    /// Whether one of `keys` is written but its value could not be read: a variable chosen at
+    /// deploy time (`mem_limit: ${MEM}`, `--memory $MEM`) or a value already reported as
+    /// invalid. Rules about a *missing* setting stay quiet then.
+    pub fn set_at_deploy_time(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|key| self.key(key).is_some())
+    }
+
     /// Whether a capability is dropped (directly or through `ALL`).
     pub fn drops_all_capabilities(&self) -> bool {
         self.cap_drop.iter().any(|cap| cap.value == "ALL")

@@ -576,10 +576,13 @@ pub fn parse_run(words: &[ShellWord]) -> Option<RunCommand> {
         .map(|image| image.range)
         .or_else(|| options.last().map(RunOption::range))
         .unwrap_or(words[subcommand_index].range);
-    let range = program.range.cover(end);
+    // Findings about a setting missing from the whole command point at `docker run` itself (one
+    // line, like a compose service's key), not at every line of a long command.
+    let range = program.range.cover(words[subcommand_index].range);
+    let whole = program.range.cover(end);
     if image.is_none() {
         notes.push((
-            range,
+            whole,
             format!(
                 "`{} {}` names no image; nothing after the options was read",
                 cli.name(),
@@ -1354,6 +1357,12 @@ impl Lowering {
     /// Booleans: `--privileged`, `--read-only=true`, `--rm`, `-P`, `--no-healthcheck`, ….
     fn lower_flag(&mut self, option: &RunOption, health: &mut Option<(bool, TextRange)>) {
         let Some(on) = option.bool_value() else {
+            // `--read-only=$RO`: written, but chosen at deploy time; the key tells rules so.
+            match option.name.as_str() {
+                "privileged" => self.key("privileged", option.flag_range),
+                "read-only" => self.key("read_only", option.flag_range),
+                _ => {}
+            }
             return;
         };
         let range = option.range();

@@ -10,7 +10,7 @@ use super::{Context, NetworkDef, join, merge};
 use crate::model::DockerfileModel;
 use crate::model::container::{
     Bytes, ContainerSpec, Device, EnvVar, Healthcheck, ImageConfig, Mount, MountKind, Port,
-    RestartPolicy, SecurityOpt, Spanned, SpecSource, Tmpfs, normalize_capability,
+    RestartPolicy, SecurityOpt, Spanned, SpecSource, Tmpfs, is_variable, normalize_capability,
 };
 use crate::syntax::dockerfile::{self as dockerfile_syntax, InstructionKind};
 use crate::syntax::yaml::{Entry, Kind, Node, Style};
@@ -1019,7 +1019,7 @@ fn strings(context: &mut Context<'_>, key: &str, value: &Node) -> Vec<Spanned<St
 }
 
 fn boolean(context: &mut Context<'_>, key: &str, value: &Node) -> Option<Spanned<bool>> {
-    if value.is_null() {
+    if value.is_null() || value.as_str().is_some_and(is_variable) {
         return None;
     }
     if let Some(flag) = value.as_bool() {
@@ -1031,7 +1031,7 @@ fn boolean(context: &mut Context<'_>, key: &str, value: &Node) -> Option<Spanned
 }
 
 fn bytes(context: &mut Context<'_>, key: &str, value: &Node) -> Option<Spanned<Bytes>> {
-    let text = value.as_str()?;
+    let text = value.as_str().filter(|text| !is_variable(text))?;
     if let Some(bytes) = Bytes::parse(text) {
         Some(Spanned::new(bytes, value.range))
     } else {
@@ -1044,7 +1044,7 @@ fn bytes(context: &mut Context<'_>, key: &str, value: &Node) -> Option<Spanned<B
 }
 
 fn float(context: &mut Context<'_>, key: &str, value: &Node) -> Option<Spanned<f64>> {
-    let text = value.as_str()?;
+    let text = value.as_str().filter(|text| !is_variable(text))?;
     match text.trim().parse::<f64>() {
         Ok(number) if number.is_finite() => Some(Spanned::new(number, value.range)),
         _ => {
@@ -1058,7 +1058,7 @@ fn float(context: &mut Context<'_>, key: &str, value: &Node) -> Option<Spanned<f
 }
 
 fn integer(context: &mut Context<'_>, key: &str, value: &Node) -> Option<Spanned<i64>> {
-    let text = value.as_str()?;
+    let text = value.as_str().filter(|text| !is_variable(text))?;
     if let Ok(number) = text.trim().parse::<i64>() {
         Some(Spanned::new(number, value.range))
     } else {

@@ -57,6 +57,7 @@ declare_rule! {
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     let (range, message) = match &ctx.spec.read_only {
         Some(read_only) if read_only.value => return,
+        None if ctx.spec.set_at_deploy_time(&["read_only"]) => return,
         Some(read_only) => (
             read_only.range,
             ctx.spelled(

@@ -77,6 +77,12 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             cpus.range,
             "the CPU limit is 0, which means unlimited: the container can take every core",
         ),
+        None if ctx
+            .spec
+            .set_at_deploy_time(&["cpus", "deploy.resources.limits.cpus"]) =>
+        {
+            return;
+        }
         None if limits
             .cpu_other
             .as_ref()

@@ -72,6 +72,12 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "the memory limit is set to unlimited: the container can exhaust the host's memory",
         ),
         Some(memory) if matches!(memory.value, Bytes::Limited(_)) => return,
+        None if ctx
+            .spec
+            .set_at_deploy_time(&["mem_limit", "deploy.resources.limits.memory"]) =>
+        {
+            return;
+        }
         _ => (
             ctx.spec.anchor("deploy.resources.limits"),
             "no memory limit: the container can exhaust the host's memory",

@@ -60,6 +60,12 @@ declare_rule! {
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     let (range, message) = match &ctx.spec.limits.pids {
         Some(pids) if pids.value > 0 => return,
+        None if ctx
+            .spec
+            .set_at_deploy_time(&["pids_limit", "deploy.resources.limits.pids"]) =>
+        {
+            return;
+        }
         Some(pids) => (
             pids.range,
             "the process limit is set to unlimited: a fork bomb can exhaust the host's pids",

@@ -86,6 +86,8 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
         RestartPolicy::OnFailure(Some(count)) => {
             format!("restart policy allows {count} restarts, more than the {max} configured")
         }
+        // Chosen at deploy time (`restart: ${POLICY}`): nothing to judge.
+        RestartPolicy::Invalid(text) if crate::model::container::is_variable(text) => return,
         RestartPolicy::Invalid(text) => {
             format!("restart policy `{text}` is not one Docker knows")
         }
