@@ -83,6 +83,16 @@ peer_tool() {
     fi
 }
 
+# GNU xargs splits an argument list at 128 KiB by default, well below what the system allows; let
+# batched runs use the system's limit (less a margin for the environment hyperfine adds), so that
+# they are one process whenever the list fits on one command line.
+XARGS_MAX=$(xargs --show-limits </dev/null 2>&1 | awk -F': *' '/could actually use/ { print $2 }')
+if [[ $XARGS_MAX =~ ^[0-9]+$ ]] && (( XARGS_MAX > 65536 )); then
+    BATCH=(xargs -s $((XARGS_MAX - 16384)))
+else
+    BATCH=(xargs)
+fi
+
 # cd_summary JSON RC EXPECTED: summarises a `cofferdam check --format json` run over EXPECTED files.
 # Prints "FILES_CHECKED<TAB>text"; FILES_CHECKED is -1 when the JSON or its summary is not readable.
 cd_summary() {
@@ -179,7 +189,8 @@ bench_dockerfiles() {
     [[ -n $HADOLINT ]] || HADOLINT=$(peer_tool hadolint "$HADOLINT_PIN")
     [[ -x $HADOLINT ]] || die "hadolint not executable at $HADOLINT"
     HADOLINT_VERSION=$("$HADOLINT" --version 2>&1 | head -n1)
-    log "hadolint: $HADOLINT ($HADOLINT_VERSION)"
+    HADO_INVOCATIONS=$("${BATCH[@]}" -a "$WORK/all.txt" echo | wc -l)
+    log "hadolint: $HADOLINT ($HADOLINT_VERSION); batched run: $HADO_INVOCATIONS invocation(s)"
 
     # ---- cofferdam
     HAVE_CD=$CD_OK
@@ -218,15 +229,15 @@ bench_dockerfiles() {
         A_CD=$(per_ms "$(measure "cofferdam check FILE" "$RUNS" 1 xargs -n1 -a "$WORK/sample.txt" "$COFFERDAM" check $CD_FLAGS)" "$NSAMPLE")
     fi
 
-    # (b) the whole corpus in one invocation (xargs only splits if the argument list exceeds ARG_MAX).
+    # (b) the whole corpus in one invocation (xargs splits only if the list does not fit on one command line).
     log "(b) Dockerfiles, whole corpus, one invocation, $NFILES files"
-    B_CAT=$(per_ms "$(measure "cat FILES >/dev/null" "$RUNS" 2 xargs -a "$WORK/all.txt" cat)" "$NFILES")
+    B_CAT=$(per_ms "$(measure "cat FILES >/dev/null" "$RUNS" 2 "${BATCH[@]}" -a "$WORK/all.txt" cat)" "$NFILES")
     if [[ $HAVE_CD == 1 ]]; then
         # shellcheck disable=SC2086
         B_CD=$(per_ms "$(measure "cofferdam check DIR" "$RUNS" 1 "$COFFERDAM" check $CD_FLAGS "$CORPUS")" "$NFILES")
         B_CD_HUMAN=$(per_ms "$(measure "cofferdam check --format human DIR" "$RUNS" 1 "$COFFERDAM" check --format human --color never "$CORPUS")" "$NFILES")
     fi
-    B_HADO=$(per_ms "$(measure "hadolint FILES" "$SLOW_RUNS" 0 xargs -a "$WORK/all.txt" "$HADOLINT")" "$NFILES")
+    B_HADO=$(per_ms "$(measure "hadolint FILES" "$SLOW_RUNS" 0 "${BATCH[@]}" -a "$WORK/all.txt" "$HADOLINT")" "$NFILES")
 
     local tables
     tables=$(python3 - "$A_TRUE" "$A_HADO" "${A_CD:-nan}" "$B_CAT" "${B_CD:-nan}" "$B_HADO" "${B_CD_HUMAN:-nan}" <<'EOF'
@@ -262,7 +273,7 @@ EOF
         echo "## Dockerfiles: cofferdam against hadolint"
         echo
         echo "- corpus: $NFILES Dockerfiles, $BYTES bytes, generator seed $SEED; sample for (a): $NSAMPLE files"
-        echo "- hadolint: $HADOLINT_VERSION"
+        echo "- hadolint: $HADOLINT_VERSION, batched in $HADO_INVOCATIONS invocation(s)"
         if [[ $HAVE_CD == 1 ]]; then
             echo "- cofferdam sanity run: $CD_SANITY"
         else
@@ -298,7 +309,7 @@ bench_compose() {
     [[ -x $COMPOSE_LINT ]] || die "compose-lint not executable at $COMPOSE_LINT"
     CL_VERSION=$("$COMPOSE_LINT" --version 2>&1 | head -n1)
     # How many processes xargs starts for the batched run (1 unless the argument list is too long).
-    CL_INVOCATIONS=$(xargs -a "$WORK/c_all.txt" echo | wc -l)
+    CL_INVOCATIONS=$("${BATCH[@]}" -a "$WORK/c_all.txt" echo | wc -l)
     log "compose-lint: $COMPOSE_LINT ($CL_VERSION); batched run: $CL_INVOCATIONS invocation(s)"
     # Sanity: one JSON run over the whole corpus (it also warms the caches for the timed runs).
     local cl_rc=0 cl_exit files
@@ -311,7 +322,7 @@ bench_compose() {
         cl_exit="exit $cl_rc"
     else
         # shellcheck disable=SC2086
-        xargs -a "$WORK/c_all.txt" "$COMPOSE_LINT" check $CL_FLAGS --format json >"$WORK/compose-lint.json" \
+        "${BATCH[@]}" -a "$WORK/c_all.txt" "$COMPOSE_LINT" check $CL_FLAGS --format json >"$WORK/compose-lint.json" \
             2>"$WORK/compose-lint.err" || cl_rc=$?
         cl_exit="xargs exit $cl_rc over $CL_INVOCATIONS invocations"
     fi
@@ -391,16 +402,16 @@ EOF
         A_CD=$(per_ms "$(measure "cofferdam check FILE (compose)" "$RUNS" 1 xargs -n1 -a "$WORK/c_sample.txt" "$COFFERDAM" check $CD_FLAGS)" "$C_NSAMPLE")
     fi
 
-    # (b) the whole corpus in one invocation (xargs only splits if the argument list exceeds ARG_MAX).
+    # (b) the whole corpus in one invocation (xargs splits only if the list does not fit on one command line).
     log "(b) compose, whole corpus, one invocation, $C_N files"
-    B_CAT=$(per_ms "$(measure "cat COMPOSE_FILES >/dev/null" "$RUNS" 2 xargs -a "$WORK/c_all.txt" cat)" "$C_N")
+    B_CAT=$(per_ms "$(measure "cat COMPOSE_FILES >/dev/null" "$RUNS" 2 "${BATCH[@]}" -a "$WORK/c_all.txt" cat)" "$C_N")
     if [[ $HAVE_CD_C == 1 ]]; then
         # shellcheck disable=SC2086
         B_CD=$(per_ms "$(measure "cofferdam check COMPOSE_DIR" "$RUNS" 1 "$COFFERDAM" check $CD_FLAGS "$C_CORPUS")" "$C_N")
         B_CD_JSON=$(per_ms "$(measure "cofferdam check --format json COMPOSE_DIR" "$RUNS" 1 "$COFFERDAM" check --format json "$C_CORPUS")" "$C_N")
     fi
     # shellcheck disable=SC2086
-    B_CL=$(per_ms "$(measure "compose-lint check FILES" "$SLOW_RUNS" 0 xargs -a "$WORK/c_all.txt" "$COMPOSE_LINT" check $CL_FLAGS)" "$C_N")
+    B_CL=$(per_ms "$(measure "compose-lint check FILES" "$SLOW_RUNS" 0 "${BATCH[@]}" -a "$WORK/c_all.txt" "$COMPOSE_LINT" check $CL_FLAGS)" "$C_N")
 
     local tables
     tables=$(python3 - "$A_TRUE" "$A_CL" "${A_CD:-nan}" "$B_CAT" "${B_CD:-nan}" "$B_CL" "${B_CD_JSON:-nan}" "${C_CD_WARN:+partial}" <<'EOF'
