@@ -18,7 +18,7 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Lint Dockerfiles and compose files found under the given paths.
+    /// Review Dockerfiles, compose files and `docker run` lines found under the given paths.
     ///
     /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one is, 2 on a usage
     /// error, a syntax error or an unreadable file (an error wins over findings).
