@@ -195,6 +195,44 @@ pub struct Port {
 }
 
 impl Port {
+    /// Parses the short syntax shared by compose `ports:` and `docker run -p`:
+    /// `[ip:][host:]container[/protocol]`, with bracketed or bare IPv6 addresses and ranges.
+    pub fn parse(text: &str) -> Option<Port> {
+        let (address, protocol) = match text.rsplit_once('/') {
+            Some((address, protocol)) => (address, protocol.to_owned()),
+            None => (text, "tcp".to_owned()),
+        };
+        let (host_ip, rest) = if let Some(after) = address.strip_prefix('[') {
+            let (ip, rest) = after.split_once(']')?;
+            (Some(ip.to_owned()), rest.strip_prefix(':').unwrap_or(rest))
+        } else {
+            let parts: Vec<&str> = address.split(':').collect();
+            match parts.len() {
+                // An unbracketed IPv6 address: the last two parts are host and container port.
+                4.. => {
+                    let split = address.len() - parts[parts.len() - 2..].join(":").len() - 1;
+                    (Some(address[..split].to_owned()), &address[split + 1..])
+                }
+                3 => {
+                    let split = parts[0].len();
+                    (Some(parts[0].to_owned()), &address[split + 1..])
+                }
+                _ => (None, address),
+            }
+        };
+        let (host_port, container) = match rest.rsplit_once(':') {
+            Some((host, container)) => ((!host.is_empty()).then(|| host.to_owned()), container),
+            None => (None, rest),
+        };
+        let container_port = container.split('-').next()?.trim().parse().ok()?;
+        Some(Port {
+            host_ip: host_ip.filter(|ip| !ip.is_empty()),
+            host_port,
+            container_port,
+            protocol,
+        })
+    }
+
     /// Whether the port is reachable on every host interface.
     pub fn on_all_interfaces(&self) -> bool {
         match self.host_ip.as_deref() {

@@ -1712,42 +1712,9 @@ fn is_device_mode(text: &str) -> bool {
     !text.is_empty() && text.len() <= 3 && text.chars().all(|c| matches!(c, 'r' | 'w' | 'm'))
 }
 
-/// `-p [ip:][host:]container[/protocol]`, with bracketed or bare IPv6 addresses and ranges.
-/// The same reading as compose's short port syntax (`compose::lower::parse_short_port`), kept
-/// here because that helper is private to the compose loader; a test holds the two in step.
+/// `-p [ip:][host:]container[/protocol]`: the same reading as compose's short port syntax.
 pub fn parse_port(text: &str) -> Option<Port> {
-    let (address, protocol) = match text.rsplit_once('/') {
-        Some((address, protocol)) => (address, protocol.to_owned()),
-        None => (text, "tcp".to_owned()),
-    };
-    let (host_ip, rest) = if let Some(after) = address.strip_prefix('[') {
-        let (ip, rest) = after.split_once(']')?;
-        (Some(ip.to_owned()), rest.strip_prefix(':').unwrap_or(rest))
-    } else {
-        let parts: Vec<&str> = address.split(':').collect();
-        match parts.len() {
-            4.. => {
-                let split = address.len() - parts[parts.len() - 2..].join(":").len() - 1;
-                (Some(address[..split].to_owned()), &address[split + 1..])
-            }
-            3 => {
-                let split = parts[0].len();
-                (Some(parts[0].to_owned()), &address[split + 1..])
-            }
-            _ => (None, address),
-        }
-    };
-    let (host_port, container) = match rest.rsplit_once(':') {
-        Some((host, container)) => ((!host.is_empty()).then(|| host.to_owned()), container),
-        None => (None, rest),
-    };
-    let container_port = container.split('-').next()?.trim().parse().ok()?;
-    Some(Port {
-        host_ip: host_ip.filter(|ip| !ip.is_empty()),
-        host_port,
-        container_port,
-        protocol,
-    })
+    Port::parse(text)
 }
 
 /// Renders a command in canonical form: the program and global options as written, `run` or

@@ -683,7 +683,7 @@ fn lower_ports(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &Node
             let Some(text) = item.as_str() else {
                 continue;
             };
-            if let Some(port) = parse_short_port(text) {
+            if let Some(port) = Port::parse(text) {
                 port
             } else {
                 context.error(
@@ -697,43 +697,6 @@ fn lower_ports(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &Node
         };
         spec.ports.push(Spanned::new(port, item.range));
     }
-}
-
-/// `[ip:][host:]container[/protocol]`, with bracketed or bare IPv6 addresses and ranges.
-pub(crate) fn parse_short_port(text: &str) -> Option<Port> {
-    let (address, protocol) = match text.rsplit_once('/') {
-        Some((address, protocol)) => (address, protocol.to_owned()),
-        None => (text, "tcp".to_owned()),
-    };
-    let (host_ip, rest) = if let Some(after) = address.strip_prefix('[') {
-        let (ip, rest) = after.split_once(']')?;
-        (Some(ip.to_owned()), rest.strip_prefix(':').unwrap_or(rest))
-    } else {
-        let parts: Vec<&str> = address.split(':').collect();
-        match parts.len() {
-            // An unbracketed IPv6 address: the last two parts are host and container port.
-            4.. => {
-                let split = address.len() - parts[parts.len() - 2..].join(":").len() - 1;
-                (Some(address[..split].to_owned()), &address[split + 1..])
-            }
-            3 => {
-                let split = parts[0].len();
-                (Some(parts[0].to_owned()), &address[split + 1..])
-            }
-            _ => (None, address),
-        }
-    };
-    let (host_port, container) = match rest.rsplit_once(':') {
-        Some((host, container)) => ((!host.is_empty()).then(|| host.to_owned()), container),
-        None => (None, rest),
-    };
-    let container_port = container.split('-').next()?.trim().parse().ok()?;
-    Some(Port {
-        host_ip: host_ip.filter(|ip| !ip.is_empty()),
-        host_port,
-        container_port,
-        protocol,
-    })
 }
 
 fn lower_environment(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &Node) {
