@@ -218,6 +218,38 @@ pub(crate) mod test {
         rule: &RuleMeta,
         files: &[(&str, &str)],
     ) -> Vec<(String, u32, String)> {
+        compose_diagnostics(rule, files)
+            .into_iter()
+            .map(|(file, diagnostic)| {
+                let line = file.line_column(diagnostic.range.start()).line;
+                (file.name().to_owned(), line, diagnostic.message)
+            })
+            .collect()
+    }
+
+    /// `(line, severity)` of every finding of `rule` on the compose file `text`, sorted: for
+    /// rules that grade their findings.
+    pub(crate) fn graded(rule: &RuleMeta, text: &str) -> Vec<(u32, &'static str)> {
+        let mut found: Vec<(u32, &'static str)> =
+            compose_diagnostics(rule, &[("compose.yaml", text)])
+                .into_iter()
+                .map(|(file, diagnostic)| {
+                    (
+                        file.line_column(diagnostic.range.start()).line,
+                        diagnostic.severity.as_str(),
+                    )
+                })
+                .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// Every diagnostic of `rule` on a compose project, with the file it is in. The first file
+    /// is the compose file reviewed; the others are readable by it.
+    fn compose_diagnostics(
+        rule: &RuleMeta,
+        files: &[(&str, &str)],
+    ) -> Vec<(SourceFile, Diagnostic)> {
         use std::collections::HashMap;
 
         use crate::model::compose::{ComposeInput, Loader};
@@ -238,25 +270,22 @@ pub(crate) mod test {
                 .collect(),
         );
         let environment = |_: &str| None;
-        let results = crate::lint_compose(
+        crate::lint_compose(
             ComposeInput {
                 files: vec![SourceFile::new(files[0].0, files[0].1)],
                 loader: &loader,
                 environment: &environment,
             },
             &settings,
-        );
-        let mut found = Vec::new();
-        for (file, result) in results {
-            for diagnostic in result.diagnostics {
-                found.push((
-                    file.name().to_owned(),
-                    file.line_column(diagnostic.range.start()).line,
-                    diagnostic.message,
-                ));
-            }
-        }
-        found
+        )
+        .into_iter()
+        .flat_map(|(file, result)| {
+            result
+                .diagnostics
+                .into_iter()
+                .map(move |diagnostic| (file.clone(), diagnostic))
+        })
+        .collect()
     }
 
     /// The 1-based lines where `rule` fires on `text`.

@@ -153,7 +153,7 @@ fn cannot_gain_capabilities(ctx: &ContainerContext<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{CapabilitiesNotDropped, with_names};
-    use crate::rules::capabilities::test::graded;
+    use crate::rules::test::graded;
     use crate::rules::test::{compose_findings, compose_lines};
 
     fn findings(text: &str) -> Vec<(u32, String)> {

@@ -161,7 +161,7 @@ fn is_host(mode: Option<&str>) -> bool {
 mod tests {
     use super::DangerousCapabilityAdded;
     use crate::rules::capabilities::grants::GRANTS;
-    use crate::rules::capabilities::test::graded;
+    use crate::rules::test::graded;
     use crate::rules::test::{compose_findings, compose_lines};
 
     #[test]

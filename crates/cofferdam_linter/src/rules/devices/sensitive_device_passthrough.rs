@@ -126,7 +126,7 @@ fn shortened(path: &str, room: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::SensitiveDevicePassthrough;
-    use crate::rules::capabilities::test::graded;
+    use crate::rules::test::graded;
     use crate::rules::test::{compose_findings, compose_lines};
 
     #[test]

@@ -103,7 +103,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::SharedPidNamespace;
-    use crate::rules::capabilities::test::graded;
+    use crate::rules::test::graded;
     use crate::rules::test::{compose_findings, compose_lines};
 
     #[test]

@@ -96,8 +96,8 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::SystemPathsUnmasked;
-    use crate::rules::capabilities::test::graded;
     use crate::rules::test::compose_lines;
+    use crate::rules::test::graded;
 
     #[test]
     fn graded_by_user() {
