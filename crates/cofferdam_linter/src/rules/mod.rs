@@ -122,9 +122,6 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 
 /// The Dockerfile-only rules, grouped by family.
 static DOCKERFILE_RULES: &[Rule] = &[
-    dockerfile!(image::untagged_image::UntaggedImage),
-    dockerfile!(image::latest_tag::LatestTag),
-    dockerfile!(image::image_not_digest_pinned::ImageNotDigestPinned),
     dockerfile!(secrets::hardcoded_secret::HardcodedSecret),
     dockerfile!(secrets::secret_in_env::SecretInEnv),
     dockerfile!(secrets::secret_in_build_arg::SecretInBuildArg),

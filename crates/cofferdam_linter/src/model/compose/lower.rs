@@ -350,19 +350,31 @@ fn lower_service(
                 }
             }
             "healthcheck" => {
-                let disabled = value
-                    .get("disable")
-                    .and_then(Node::as_bool)
-                    .unwrap_or(false)
-                    || value.get("test").is_some_and(|test| {
+                // A disabled check is located at what disables it (`disable: true`, `test:
+                // ["NONE"]`), an enabled one at the `healthcheck` key.
+                let disabled_at = value.entries().unwrap_or_default().iter().find_map(|item| {
+                    let test_none = |test: &Node| {
                         test.as_str() == Some("NONE")
                             || test
                                 .items()
                                 .and_then(<[Node]>::first)
                                 .and_then(Node::as_str)
                                 == Some("NONE")
-                    });
-                spec.healthcheck = Some(Spanned::new(Healthcheck { disabled }, entry.key.range));
+                    };
+                    match item.key.as_str() {
+                        Some("disable") if item.value.as_bool() == Some(true) => {
+                            Some(item.key.range.cover(item.value.range))
+                        }
+                        Some("test") if test_none(&item.value) => Some(item.value.range),
+                        _ => None,
+                    }
+                });
+                spec.healthcheck = Some(Spanned::new(
+                    Healthcheck {
+                        disabled: disabled_at.is_some(),
+                    },
+                    disabled_at.unwrap_or(entry.key.range),
+                ));
             }
             "depends_on" | "links" => {
                 let names: Vec<Spanned<String>> = match &value.kind {
@@ -864,8 +876,14 @@ fn image_config(context: &mut Context<'_>, file: &str, build: &Node) -> Option<I
         }
         let directory = join(file, &format!("{}/x", context_dir.trim_end_matches('/')));
         let path = join(&directory, dockerfile.as_deref().unwrap_or("Dockerfile"));
+        // Messages name the Dockerfile as the compose file does (relative to it), not by the
+        // path it was read from.
+        let written = join(
+            &format!("{}/x", context_dir.trim_end_matches('/')),
+            dockerfile.as_deref().unwrap_or("Dockerfile"),
+        );
         match context.loader.load(&path) {
-            Some(Ok(text)) => (path, text),
+            Some(Ok(text)) => (written, text),
             _ => return None,
         }
     };

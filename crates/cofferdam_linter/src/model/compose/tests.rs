@@ -274,3 +274,16 @@ fn mounts_keep_propagation_and_the_root_as_a_source() {
     );
     assert!(app.mounts[0].value.read_only);
 }
+
+#[test]
+fn a_disabled_health_check_is_located_at_what_disables_it() {
+    let text = "services:\n  a:\n    healthcheck:\n      disable: true\n  b:\n    healthcheck:\n      interval: 5s\n      test: [\"NONE\"]\n  c:\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      disable: false\n";
+    let project = project(&[("compose.yaml", text)], &[]);
+    let at = |name: &str| {
+        let check = service(&project, name).healthcheck.clone().unwrap();
+        (check.value.disabled, line(&project, check.range.start()).1)
+    };
+    assert_eq!(at("a"), (true, 4));
+    assert_eq!(at("b"), (true, 8));
+    assert_eq!(at("c"), (false, 10));
+}

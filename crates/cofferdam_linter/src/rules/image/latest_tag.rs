@@ -1,14 +1,20 @@
-//! `latest-tag`: `FROM image:latest`.
+//! `latest-tag`: `FROM image:latest`, or a container that runs `image:latest`.
 
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
-use crate::rules::DockerfileContext;
-use crate::rules::image::pulled_images;
+use crate::rules::image::{pulled_images, pulled_reference};
+use crate::rules::{ContainerContext, DockerfileContext};
 
 declare_rule! {
     /// ## What it does
     /// Checks for `FROM` lines that use the `latest` tag without a digest, after resolving
     /// `ARG` defaults.
+    ///
+    /// For containers it checks the image that is pulled: compose `image:`, the image of a
+    /// `docker run` line, inspect output's `Config.Image`. A service with `build:` is not
+    /// checked (its `image:` names what is built), nor is a service that runs the image another
+    /// service of the project builds. A tag that is a variable (`app:$TAG`, `app:${TAG:-latest}`)
+    /// is chosen at deploy time and not reported.
     ///
     /// ## Why is this bad?
     /// `latest` moves: rebuilding the same commit can produce a different image with a new
@@ -21,10 +27,30 @@ declare_rule! {
     /// USER 10001
     /// ```
     ///
+    /// ```yaml
+    /// services:
+    ///   proxy:
+    ///     image: nginx:latest
+    /// ```
+    ///
+    /// ```sh
+    /// docker run -d -p 127.0.0.1:8080:80 nginx:latest
+    /// ```
+    ///
     /// ## Use instead
     /// ```dockerfile
     /// FROM node:22.11-bookworm-slim
     /// USER 10001
+    /// ```
+    ///
+    /// ```yaml
+    /// services:
+    ///   proxy:
+    ///     image: nginx:1.27-alpine
+    /// ```
+    ///
+    /// ```sh
+    /// docker run -d -p 127.0.0.1:8080:80 nginx:1.27-alpine
     /// ```
     ///
     /// ## Fix safety
@@ -37,7 +63,7 @@ declare_rule! {
         name: "latest-tag",
         category: Image,
         severity: Medium,
-        inputs: [Dockerfile],
+        inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
         fix: Always,
         aliases: [Hadolint "DL3007", Trivy "DS-0001", Kics "f45ea400-6bbe-4501-9fc7-1c3d75c32067"],
     }
@@ -61,10 +87,29 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some((image, range)) = pulled_reference(ctx) else {
+        return;
+    };
+    if image.digest.is_some() || image.tag.as_deref() != Some("latest") {
+        return;
+    }
+    out.push(
+        ctx.diagnostic(
+            LatestTag::META,
+            range,
+            format!("`{}` uses the moving `latest` tag", image.text),
+        )
+        .with_fix(Fix::display_only(
+            "replace `latest` with a specific version tag, or pin a digest",
+        )),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::LatestTag;
-    use crate::rules::test::lines;
+    use crate::rules::test::{compose_lines, lines};
 
     #[test]
     fn latest_only() {
@@ -76,5 +121,11 @@ mod tests {
         assert!(lines(LatestTag::META, "FROM alpine\n").is_empty());
         assert!(lines(LatestTag::META, "FROM alpine:latest@sha256:abcd\n").is_empty());
         assert!(lines(LatestTag::META, "FROM alpine:3.20\n").is_empty());
+    }
+
+    #[test]
+    fn containers_pulling_latest() {
+        let text = "x-base: &base\n  image: nginx:latest\nservices:\n  a:\n    <<: *base\n  b:\n    image: \"${REG:-ghcr.io}/app:latest\"\n  c:\n    image: app:${TAG:-latest}\n  d:\n    image: nginx:latest@sha256:0123\n  e:\n    build: .\n    image: app:latest\n  f:\n    image: redis\n";
+        assert_eq!(compose_lines(LatestTag::META, text), [2, 7]);
     }
 }

@@ -51,7 +51,7 @@ declare_rule! {
 }
 
 /// Base images whose default user is not root.
-fn is_nonroot_base(image: &crate::model::ImageRef) -> bool {
+pub(crate) fn is_nonroot_base(image: &crate::model::ImageRef) -> bool {
     let tag = image.tag.as_deref().unwrap_or_default();
     let registry = image.registry.as_deref().unwrap_or_default();
     (registry == "gcr.io" && image.repository.starts_with("distroless/") && tag.contains("nonroot"))

@@ -1,9 +1,13 @@
-//! `user` rules for Dockerfiles: who the final image runs as.
+//! `user` rules: who the final image (Dockerfiles) and the container (compose, run lines) run as.
 
+pub mod container_runs_as_root;
 pub mod last_user_root;
 pub mod missing_user;
 pub mod named_user;
 
 /// This family's container rules (its Dockerfile rules are listed in `rules::DOCKERFILE_RULES`),
 /// in the order they run.
-pub(crate) static RULES: &[crate::rules::Rule] = &[];
+pub(crate) static RULES: &[crate::rules::Rule] = &[crate::rules::Rule::container(
+    container_runs_as_root::ContainerRunsAsRoot::META,
+    container_runs_as_root::check,
+)];
