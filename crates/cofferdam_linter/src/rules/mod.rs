@@ -146,7 +146,6 @@ static DOCKERFILE_RULES: &[Rule] = &[
     // Instruction-structure rules:
     dockerfile!(network::privileged_port_non_root::PrivilegedPortNonRoot),
     dockerfile!(network::port_out_of_range::PortOutOfRange),
-    dockerfile!(healthcheck::missing_healthcheck::MissingHealthcheck),
     dockerfile!(healthcheck::multiple_healthchecks::MultipleHealthchecks),
     dockerfile!(build::copy_from_own_stage::CopyFromOwnStage),
     dockerfile!(build::duplicate_stage_name::DuplicateStageName),
