@@ -122,8 +122,6 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
 
 /// The Dockerfile-only rules, grouped by family.
 static DOCKERFILE_RULES: &[Rule] = &[
-    dockerfile!(secrets::hardcoded_secret::HardcodedSecret),
-    dockerfile!(secrets::secret_in_env::SecretInEnv),
     dockerfile!(secrets::secret_in_build_arg::SecretInBuildArg),
     dockerfile!(user::last_user_root::LastUserRoot),
     dockerfile!(user::missing_user::MissingUser),

@@ -2,7 +2,7 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, TextRange, declare_rule};
 
-use crate::rules::DockerfileContext;
+use crate::rules::{ContainerContext, DockerfileContext};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,11 @@ declare_rule! {
     /// real credentials: cloud access keys, GitHub/GitLab/Slack/Stripe/npm tokens, private keys,
     /// JSON Web Tokens and connection strings with an inline password. The value is never
     /// printed.
+    ///
+    /// For containers it checks every environment value as written (compose `environment:`,
+    /// `docker run -e`, and the entries of `env_file:` / `--env-file` files, where the finding
+    /// points into that file). A value that references a variable (`postgres://app:${DB_PW}@db`)
+    /// is not hardcoded and is not reported.
     ///
     /// ## Why is this bad?
     /// A credential in a Dockerfile is in the repository's history forever and, when it is in
@@ -22,10 +27,30 @@ declare_rule! {
     /// ENV DATABASE_URL=postgres://app:hunter2hunter2@db/app
     /// ```
     ///
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: example/api:1.4
+    ///     environment:
+    ///       DATABASE_URL: postgres://app:hunter2hunter2@db/app
+    /// ```
+    ///
     /// ## Use instead
     /// ```dockerfile
     /// FROM alpine:3.20
     /// RUN --mount=type=secret,id=db_url,env=DATABASE_URL ./migrate
+    /// ```
+    ///
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: example/api:1.4
+    ///     environment:
+    ///       DATABASE_URL_FILE: /run/secrets/db_url
+    ///     secrets: [db_url]
+    /// secrets:
+    ///   db_url:
+    ///     file: ./db_url.txt
     /// ```
     ///
     /// ## Fix safety
@@ -39,9 +64,46 @@ declare_rule! {
         name: "hardcoded-secret",
         category: Secrets,
         severity: Critical,
-        inputs: [Dockerfile],
+        inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
         fix: Always,
         aliases: [Trivy "DS-0031"],
+    }
+}
+
+/// The container check: credential-shaped text in environment values as written.
+pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
+    for variable in &ctx.spec.environment {
+        let Some(value) = &variable.value else {
+            continue;
+        };
+        // Offsets inside the value map onto the source only when it is written plainly.
+        let exact = ctx.text(value.range) == value.value;
+        for (start, end, kind) in super::detect::find_in_text(&value.value) {
+            let range = if exact {
+                TextRange::new(
+                    value.range.start() + start as u32,
+                    value.range.start() + end as u32,
+                )
+            } else {
+                value.range
+            };
+            let place = if variable.from_env_file {
+                "in an env file"
+            } else {
+                "in the container's environment"
+            };
+            out.push(
+                ctx.diagnostic(
+                    HardcodedSecret::META,
+                    range,
+                    format!("{} is hardcoded in `{}` {place}", kind.describe(), variable.name.value),
+                )
+                .with_fix(Fix::display_only(ctx.spelled(
+                    "revoke it; deliver it with compose `secrets:` and read it from a `*_FILE` path",
+                    "revoke it; deliver it with `--secret`, a mounted file or the platform's secret store",
+                ))),
+            );
+        }
     }
 }
 

@@ -89,4 +89,15 @@ pub fn container_redactions(project: &crate::model::compose::ComposeProject) -> 
 
 /// This family's container rules (its Dockerfile rules are listed in `rules::DOCKERFILE_RULES`),
 /// in the order they run.
-pub(crate) static RULES: &[crate::rules::Rule] = &[];
+pub(crate) static RULES: &[crate::rules::Rule] = &[
+    crate::rules::Rule::both(
+        hardcoded_secret::HardcodedSecret::META,
+        hardcoded_secret::check,
+        hardcoded_secret::check_container,
+    ),
+    crate::rules::Rule::both(
+        secret_in_env::SecretInEnv::META,
+        secret_in_env::check,
+        secret_in_env::check_container,
+    ),
+];

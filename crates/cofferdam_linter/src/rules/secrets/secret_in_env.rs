@@ -1,10 +1,10 @@
 //! `secret-in-env`: an `ENV` whose name says it holds a secret, set to a literal or a build
 //! argument, so the value ships in the image configuration.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
 
-use crate::rules::DockerfileContext;
 use crate::rules::secrets::detect::{detect_value, is_placeholder, is_secret_name};
+use crate::rules::{ContainerContext, DockerfileContext};
 use crate::syntax::dockerfile::InstructionKind;
 
 declare_rule! {
@@ -14,6 +14,12 @@ declare_rule! {
     /// Names ending in `_FILE`, `_PATH` or `_URL` point at a secret rather than hold one and
     /// are accepted. Values that are themselves credential-shaped are reported by
     /// `hardcoded-secret` instead.
+    ///
+    /// For containers it checks `environment:` (map and list forms) and `docker run -e` values
+    /// as written: a reference (`${DB_PASSWORD}`) is how a secret should arrive and is not
+    /// reported, nor is `*_FILE` with compose `secrets:`, the recommended remedy. A secret-named
+    /// entry with a literal value in an `env_file:` / `--env-file` file is reported at low
+    /// severity in that file: the file must stay out of version control.
     ///
     /// ## Why is this bad?
     /// `ENV` values are stored in the image configuration: `docker inspect` and every
@@ -27,10 +33,30 @@ declare_rule! {
     /// ENV DB_PASSWORD=changeme123
     /// ```
     ///
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16
+    ///     environment:
+    ///       - POSTGRES_PASSWORD=changeme123
+    /// ```
+    ///
     /// ## Use instead
     /// ```dockerfile
     /// FROM alpine:3.20
     /// ENV DB_PASSWORD_FILE=/run/secrets/db_password
+    /// ```
+    ///
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16
+    ///     environment:
+    ///       POSTGRES_PASSWORD_FILE: /run/secrets/db_password
+    ///     secrets: [db_password]
+    /// secrets:
+    ///   db_password:
+    ///     environment: DB_PASSWORD
     /// ```
     ///
     /// ## Fix safety
@@ -45,9 +71,48 @@ declare_rule! {
         name: "secret-in-env",
         category: Secrets,
         severity: High,
-        inputs: [Dockerfile],
+        inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
         fix: Always,
         aliases: [Hadolint "DL3064", Trivy "DS-0031", Cis "4.10"],
+    }
+}
+
+/// The container check: secret-named variables set to a literal value.
+pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
+    for variable in &ctx.spec.environment {
+        let Some(value) = &variable.value else {
+            continue;
+        };
+        let name = &variable.name.value;
+        if !is_secret_name(name)
+            || is_placeholder(&value.value)
+            || crate::model::container::is_variable(&value.value)
+            || detect_value(&value.value).is_some()
+        {
+            continue;
+        }
+        let diagnostic = if variable.from_env_file {
+            ctx.diagnostic(
+                SecretInEnv::META,
+                value.range,
+                format!("`{name}` holds a secret in an env file: keep the file out of version control"),
+            )
+            .with_severity(Severity::Low)
+            .with_fix(Fix::display_only(
+                "keep env files with secrets out of the repository (.gitignore), or use compose `secrets:`",
+            ))
+        } else {
+            ctx.diagnostic(
+                SecretInEnv::META,
+                value.range,
+                format!("`{name}` is set to a literal secret in the container's environment"),
+            )
+            .with_fix(Fix::display_only(ctx.spelled(
+                &format!("deliver it with compose `secrets:` and set `{name}_FILE: /run/secrets/…` if the image supports it"),
+                &format!("pass it from the environment (`-e {name}`) or a secret file, not on the command line"),
+            )))
+        };
+        out.push(diagnostic);
     }
 }
 
