@@ -125,6 +125,10 @@ fn secret_values_in_run_lines_are_never_printed() {
         assert!(!stdout.contains(secret), "{format}: {stdout}");
         assert!(!stdout.contains("hunter2hunter2"), "{format}: {stdout}");
     }
+    // The secret rules point at the values, so the human snippets show those lines, masked.
+    let (_, stdout) = check(root, &["--select", "secrets", "run.sh"]);
+    assert!(stdout.contains("AWS_SECRET_ACCESS_KEY=****"), "{stdout}");
+    assert!(stdout.contains("postgres://app:****"), "{stdout}");
 }
 
 #[test]
