@@ -118,6 +118,11 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "NAME", default_value = "Dockerfile")]
     pub(crate) stdin_filename: String,
 
+    /// The `N` of the recommended restart policy `on-failure:N`: policies that restart more
+    /// often (or forever) are reported.
+    #[arg(long, value_name = "N", default_value_t = cofferdam_linter::settings::DEFAULT_RESTART_MAX_RETRIES)]
+    pub(crate) restart_max_retries: u32,
+
     /// Merge these compose files into one project, like `docker compose -f a.yaml -f b.yaml`
     /// (later files override earlier ones). Repeatable.
     #[arg(long = "compose-file", short = 'f', value_name = "FILE")]
@@ -140,6 +145,11 @@ pub(crate) struct GraphArgs {
     /// How to print the graph.
     #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
     pub(crate) format: GraphFormat,
+
+    /// The `N` of the recommended restart policy `on-failure:N`: policies that restart more
+    /// often (or forever) are reported.
+    #[arg(long, value_name = "N", default_value_t = cofferdam_linter::settings::DEFAULT_RESTART_MAX_RETRIES)]
+    pub(crate) restart_max_retries: u32,
 
     /// Merge these compose files into one project, like `docker compose -f a.yaml -f b.yaml`
     /// (later files override earlier ones). Repeatable.

@@ -59,10 +59,11 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
             anyhow!("{error}{hint}")
         })
         .context("invalid rule selection")?;
-    let linter = args
+    let mut linter = args
         .severity_override
         .iter()
         .try_fold(linter, |settings, value| apply_override(settings, value))?;
+    linter.restart_max_retries = args.restart_max_retries;
 
     let format = match args.format {
         CheckFormat::Human => OutputFormat::Human,
