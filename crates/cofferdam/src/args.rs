@@ -65,6 +65,13 @@ pub(crate) enum Command {
     /// Exit status: 0, or 2 when the input holds no docker, podman or nerdctl `run`/`create`
     /// command or names no image.
     HardenRun(HardenRunArgs),
+    /// Show the capabilities, `no_new_privs` and seccomp mode of this process, or decode a mask.
+    ///
+    /// Without a subcommand, reads /proc/self/status like `capsh --print`: the effective,
+    /// permitted, inheritable, bounding and ambient sets, `no_new_privs`, the seccomp mode and the
+    /// number of filters, and the uid/gid. Run inside a container it shows what that container
+    /// was given. Exit status: 0, or 2 when the input cannot be read or decoded.
+    Caps(CapsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -227,4 +234,32 @@ pub(crate) enum ColorChoice {
 /// Parses a severity at parse time so that a typo is a usage error (exit 2) with clap's message.
 fn parse_severity(value: &str) -> Result<Severity, String> {
     value.parse()
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CapsArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<CapsCommand>,
+
+    /// How to print the sets.
+    #[arg(long, value_enum, default_value_t = CapsFormat::Text, global = true)]
+    pub(crate) format: CapsFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CapsFormat {
+    /// One line per set, capability names comma-separated, like `capsh --print`.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CapsCommand {
+    /// Decode a capability mask as /proc/<pid>/status and `docker inspect` show it, e.g.
+    /// `00000000a80425fb` (Docker's 14 default capabilities).
+    Decode {
+        /// The hexadecimal mask (a `0x` prefix is accepted).
+        mask: String,
+    },
 }

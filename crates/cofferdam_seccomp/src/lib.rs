@@ -1,7 +1,9 @@
 //! Seccomp profiles and Linux capabilities, as cofferdam reviews, records and tests them.
 //!
 //! This crate depends only on `cofferdam_diagnostics` (see DESIGN.md: diagnostics ← seccomp ←
-//! cofferdam). It owns the Docker/OCI seccomp profile model, Docker's default profile resolved
-//! for an architecture, a capability set and a kernel version, profile lint and diff, recording
-//! a profile by tracing a command, testing a profile with blocked syscalls reported, and
-//! capability decoding.
+//! cofferdam). Today it holds the capability tables and the reading of a process's privileges
+//! (`caps`); the seccomp profile model, Docker's default profile resolved per architecture,
+//! capabilities and kernel, profile lint and diff, and recording and testing profiles under
+//! ptrace come next (issue 5).
+
+pub mod caps;

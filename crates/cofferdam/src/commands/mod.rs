@@ -1,6 +1,7 @@
 //! Command dispatch: resolve the arguments into settings, run the command against a buffered
 //! stdout, flush. Commands receive settings, never clap types, and write only through printers.
 
+mod caps;
 mod check;
 mod graph;
 mod harden_run;
@@ -35,6 +36,17 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                 format,
             };
             graph::graph(&settings, &mut out)?
+        }
+        Command::Caps(args) => {
+            let request = match args.command {
+                Some(crate::args::CapsCommand::Decode { mask }) => caps::CapsRequest::Decode(mask),
+                None => caps::CapsRequest::Process,
+            };
+            caps::caps(
+                &request,
+                args.format == crate::args::CapsFormat::Json,
+                &mut out,
+            )?
         }
         Command::HardenRun(args) => {
             let settings = harden_run::HardenSettings {
