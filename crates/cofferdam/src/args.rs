@@ -72,6 +72,9 @@ pub(crate) enum Command {
     /// number of filters, and the uid/gid. Run inside a container it shows what that container
     /// was given. Exit status: 0, or 2 when the input cannot be read or decoded.
     Caps(CapsArgs),
+    /// Seccomp profiles: Docker's default resolved for a container.
+    #[command(subcommand)]
+    Seccomp(SeccompCommand),
 }
 
 #[derive(Debug, Args)]
@@ -262,4 +265,45 @@ pub(crate) enum CapsCommand {
         /// The hexadecimal mask (a `0x` prefix is accepted).
         mask: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SeccompCommand {
+    /// Docker's default seccomp profile as it applies to one container: for an architecture,
+    /// a capability set (Docker's 14 defaults, changed with --cap-add / --cap-drop) and a
+    /// kernel version, evaluated as the engine evaluates it.
+    ///
+    /// Prints the resolved profile (Docker's JSON format, usable with `--security-opt
+    /// seccomp=…`), or with `--blocked` the syscalls it does not allow outright, one per line;
+    /// those allowed for some arguments only are marked `(argument filter)`. Exit status: 0, or 2
+    /// for an unknown architecture, capability or kernel version.
+    Default(SeccompDefaultArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompDefaultArgs {
+    /// `x86_64` (`amd64`) or `aarch64` (`arm64`).
+    #[arg(long, default_value = "x86_64")]
+    pub(crate) arch: String,
+
+    /// Capabilities added to Docker's defaults (`SYS_ADMIN`, `CAP_NET_ADMIN`, `ALL`); repeatable
+    /// and comma-separated.
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_add: Vec<String>,
+
+    /// Capabilities removed from Docker's defaults (`ALL` removes every one first).
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_drop: Vec<String>,
+
+    /// The host's kernel version, `major.minor` (rules with `minKernel` depend on it).
+    #[arg(long, default_value = "6.1")]
+    pub(crate) kernel: String,
+
+    /// Print the syscalls that are not allowed outright instead of the profile.
+    #[arg(long)]
+    pub(crate) blocked: bool,
+
+    /// `text` (one name per line; with `--blocked` only) or `json`.
+    #[arg(long, value_enum, default_value_t = CapsFormat::Text)]
+    pub(crate) format: CapsFormat,
 }

@@ -7,3 +7,6 @@
 //! ptrace come next (issue 5).
 
 pub mod caps;
+
+pub mod profile;
+pub mod resolve;

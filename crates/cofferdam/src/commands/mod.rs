@@ -6,6 +6,7 @@ mod check;
 mod graph;
 mod harden_run;
 mod rules;
+mod seccomp;
 
 use std::io::{BufWriter, Write};
 
@@ -36,6 +37,17 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                 format,
             };
             graph::graph(&settings, &mut out)?
+        }
+        Command::Seccomp(crate::args::SeccompCommand::Default(args)) => {
+            let settings = seccomp::DefaultSettings {
+                arch: args.arch,
+                cap_add: args.cap_add,
+                cap_drop: args.cap_drop,
+                kernel: args.kernel,
+                blocked: args.blocked,
+                json: args.format == crate::args::CapsFormat::Json,
+            };
+            seccomp::default(&settings, &mut out)?
         }
         Command::Caps(args) => {
             let request = match args.command {
