@@ -278,6 +278,47 @@ pub(crate) enum SeccompCommand {
     /// those allowed for some arguments only are marked `(argument filter)`. Exit status: 0, or 2
     /// for an unknown architecture, capability or kernel version.
     Default(SeccompDefaultArgs),
+    /// Check seccomp profiles: invalid JSON, unknown actions and syscall names (with
+    /// file, line and column), deny-list profiles (`defaultAction: SCMP_ACT_ALLOW`), missing
+    /// architectures, and syscalls allowed that Docker's default blocks (high for those escapes
+    /// and kernel exploits use: keyctl, bpf, mount, unshare, setns, ptrace, `io_uring_*`, …).
+    ///
+    /// Exit status: 0 when nothing is found, 1 on findings, 2 when a profile cannot be read or
+    /// the engine would refuse it.
+    Lint(SeccompLintArgs),
+    /// Compare two profiles (either may be `default`, Docker's) for one container: the syscalls
+    /// B allows outright that A does not (`+`) and the reverse (`-`), with risk notes.
+    Diff(SeccompDiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompLintArgs {
+    /// Profile files (Docker's JSON format).
+    #[arg(value_name = "PROFILE", required = true)]
+    pub(crate) profiles: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompDiffArgs {
+    /// The first profile: a file or `default`.
+    pub(crate) a: String,
+    /// The second profile: a file or `default`.
+    pub(crate) b: String,
+    /// `x86_64` (`amd64`) or `aarch64` (`arm64`).
+    #[arg(long, default_value = "x86_64")]
+    pub(crate) arch: String,
+    /// Capabilities added to Docker's defaults.
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_add: Vec<String>,
+    /// Capabilities removed from Docker's defaults (`ALL` removes every one first).
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_drop: Vec<String>,
+    /// The host's kernel version, `major.minor`.
+    #[arg(long, default_value = "6.1")]
+    pub(crate) kernel: String,
+    /// `text` or `json`.
+    #[arg(long, value_enum, default_value_t = CapsFormat::Text)]
+    pub(crate) format: CapsFormat,
 }
 
 #[derive(Debug, Args)]

@@ -85,3 +85,69 @@ fn bad_input_is_a_usage_error() {
         assert!(stderr.contains("error"), "{stderr}");
     }
 }
+
+fn cofferdam(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().expect("exit code"),
+        String::from_utf8(output.stdout).expect("UTF-8"),
+        String::from_utf8(output.stderr).expect("UTF-8"),
+    )
+}
+
+#[test]
+fn lint_reports_positions_and_exit_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(
+        root.join("loose.json"),
+        "{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"architectures\": [\"SCMP_ARCH_X86_64\"],\n  \"syscalls\": [\n    {\"names\": [\"read\", \"keyctl\", \"opne\"], \"action\": \"SCMP_ACT_ALLOW\"}\n  ]\n}\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("broken.json"), "{\"defaultAction\": [}").expect("write");
+    let (code, stdout, _) = cofferdam(&["seccomp", "lint", "loose.json"], root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        "loose.json:5:24: high allows `keyctl`, which Docker's default blocks: kernel keyrings are not namespaced: keys of other containers and the host\nloose.json:5:34: medium unknown syscall `opne`: the engine ignores it, so what it was meant to allow or deny is not\n"
+    );
+    let (code, stdout, _) = cofferdam(&["seccomp", "lint", "broken.json", "loose.json"], root);
+    assert_eq!(code, 2);
+    assert!(
+        stdout.starts_with(
+            "broken.json:1:18: error invalid seccomp profile: invalid type: sequence, expected a string"
+        ),
+        "{stdout}"
+    );
+    let (code, _, stderr) = cofferdam(&["seccomp", "lint", "missing.json"], root);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing.json"), "{stderr}");
+}
+
+#[test]
+fn diff_against_the_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(
+        root.join("p.json"),
+        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\", \"unshare\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+    )
+    .expect("write");
+    let (code, stdout, _) = cofferdam(&["seccomp", "diff", "default", "p.json"], root);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "+ unshare  (risk: creates namespaces, the first step of many escapes)"
+    );
+    assert!(lines.contains(&"- write") && !lines.contains(&"- read"));
+    let (_, stdout, _) = cofferdam(
+        &["seccomp", "diff", "default", "default", "--format", "json"],
+        root,
+    );
+    assert_eq!(stdout.trim(), r#"{"added":[],"removed":[]}"#);
+}

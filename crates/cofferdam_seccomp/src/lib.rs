@@ -8,5 +8,6 @@
 
 pub mod caps;
 
+pub mod lint;
 pub mod profile;
 pub mod resolve;

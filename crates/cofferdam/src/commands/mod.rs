@@ -49,6 +49,21 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
             };
             seccomp::default(&settings, &mut out)?
         }
+        Command::Seccomp(crate::args::SeccompCommand::Lint(args)) => {
+            seccomp::lint_files(&args.profiles, &mut out)?
+        }
+        Command::Seccomp(crate::args::SeccompCommand::Diff(args)) => {
+            let settings = seccomp::DiffSettings {
+                a: args.a,
+                b: args.b,
+                arch: args.arch,
+                cap_add: args.cap_add,
+                cap_drop: args.cap_drop,
+                kernel: args.kernel,
+                json: args.format == crate::args::CapsFormat::Json,
+            };
+            seccomp::diff(&settings, &mut out)?
+        }
         Command::Caps(args) => {
             let request = match args.command {
                 Some(crate::args::CapsCommand::Decode { mask }) => caps::CapsRequest::Decode(mask),
