@@ -3,6 +3,7 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
+use crate::rules::image::{ImageOrigin, image_origin};
 use crate::rules::{ContainerContext, DockerfileContext};
 
 declare_rule! {
@@ -18,8 +19,9 @@ declare_rule! {
     /// For containers (compose services, `docker run` lines), it checks for a `healthcheck:` /
     /// `--health-cmd`, and reports one that is switched off (`disable: true`, `test: ["NONE"]`,
     /// `--no-healthcheck`) at the switch. A service built here is satisfied by its Dockerfile's
-    /// `HEALTHCHECK`; for a pulled image the check may come from the image, which cannot be seen
-    /// here, so the message says so. One-shot `docker run --rm` jobs are not reported.
+    /// `HEALTHCHECK`, and so is a service that runs the `image:` another service builds; for a
+    /// pulled image the check may come from the image, which cannot be seen here, so the
+    /// message says so. One-shot `docker run --rm` jobs are not reported.
     ///
     /// ## Why is this bad?
     /// Without a health check the engine only knows whether the process is alive, not whether
@@ -101,7 +103,14 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
         }
         return;
     }
-    let message = match &spec.image_config {
+    // The Dockerfile of an image built here (by this service or by the one that builds the
+    // `image:` this service runs) says whether the image has a check; a pulled image may have
+    // one that cannot be seen from here.
+    let config = match image_origin(ctx) {
+        ImageOrigin::Built { config, .. } => config,
+        ImageOrigin::Pulled => None,
+    };
+    let message = match config {
         Some(config) if config.healthcheck => return,
         Some(config) if config.healthcheck_disabled => format!(
             "no health check: `{}` disables the image's with `HEALTHCHECK NONE`",
@@ -118,8 +127,9 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
             )
             .to_owned(),
     };
-    // For an image built here, at `build:`, where the Dockerfile that lacks one is named.
-    let range = match (&spec.image_config, spec.build) {
+    // For an image this service builds, at `build:`, where the Dockerfile that lacks one is
+    // named.
+    let range = match (config, spec.build) {
         (Some(_), Some(build)) => build,
         _ => spec.anchor("healthcheck"),
     };
@@ -152,7 +162,96 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::MissingHealthcheck;
-    use crate::rules::test::lines;
+    use crate::rules::test::{compose_findings, compose_lines, lines};
+
+    const RULE: &cofferdam_diagnostics::RuleMeta = MissingHealthcheck::META;
+
+    #[test]
+    fn containers_without_a_check_or_with_it_disabled() {
+        let text = "x-quiet: &quiet
+  healthcheck:
+    disable: true
+services:
+  a:
+    image: x:1
+  b:
+    image: x:1
+    healthcheck:
+      test: [\"NONE\"]
+  c:
+    <<: *quiet
+    image: x:1
+  d:
+    image: x:1
+    healthcheck:
+      test: [\"CMD\", \"/healthz\"]
+  e:
+    image: x:1
+    healthcheck:
+      interval: 10s
+  f:
+    image: x:1
+    healthcheck:
+      test: [\"CMD-SHELL\", \"curl -f http://localhost/\"]
+      disable: false
+";
+        assert_eq!(compose_lines(RULE, text), [3, 5, 10]);
+    }
+
+    #[test]
+    fn built_images_are_judged_by_their_dockerfile() {
+        let compose = "services:
+  checked:
+    build: ./checked
+  unchecked:
+    build:
+      context: ./unchecked
+    image: shop/unchecked:1
+  none:
+    build: ./none
+  runner:
+    image: shop/unchecked:1
+  unread:
+    build: ./missing
+";
+        let found = compose_findings(
+            RULE,
+            &[
+                ("compose.yaml", compose),
+                (
+                    "checked/Dockerfile",
+                    "FROM a:1\nHEALTHCHECK CMD [\"/app\", \"health\"]\n",
+                ),
+                ("unchecked/Dockerfile", "FROM a:1\nUSER 10001\n"),
+                ("none/Dockerfile", "FROM a:1\nHEALTHCHECK NONE\n"),
+            ],
+        );
+        let summary: Vec<(u32, &str)> = found
+            .iter()
+            .map(|(_, line, message)| (*line, message.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    5,
+                    "no health check here or in `unchecked/Dockerfile`: failures of the application go unnoticed"
+                ),
+                (
+                    9,
+                    "no health check: `none/Dockerfile` disables the image's with `HEALTHCHECK NONE`"
+                ),
+                (
+                    10,
+                    "no health check here or in `unchecked/Dockerfile`: failures of the application go unnoticed"
+                ),
+                (
+                    12,
+                    "no `healthcheck:` is set (unless the image defines one): failures go unnoticed"
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn flags_the_final_from() {
