@@ -72,6 +72,14 @@ impl SourceMap {
         self.files.iter().map(|(file, _)| file)
     }
 
+    /// The file named `name` and its base offset, if the project read it.
+    pub fn file(&self, name: &str) -> Option<(&SourceFile, u32)> {
+        self.files
+            .iter()
+            .find(|(file, _)| file.name() == name)
+            .map(|(file, base)| (file, *base))
+    }
+
     /// The file holding global offset `offset`, its index and base.
     pub fn locate(&self, offset: u32) -> Option<(usize, &SourceFile, u32)> {
         let index = self

@@ -1,9 +1,11 @@
 //! `secret-in-env`: an `ENV` whose name says it holds a secret, set to a literal or a build
 //! argument, so the value ships in the image configuration.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, Fix, Severity, TextRange, declare_rule};
 
+use crate::model::container::is_variable;
 use crate::rules::secrets::detect::{detect_value, is_placeholder, is_secret_name};
+use crate::rules::secrets::{dotenv_reads, literal_fallback};
 use crate::rules::{ContainerContext, DockerfileContext};
 use crate::syntax::dockerfile::InstructionKind;
 
@@ -15,17 +17,23 @@ declare_rule! {
     /// are accepted. Values that are themselves credential-shaped are reported by
     /// `hardcoded-secret` instead.
     ///
-    /// For containers it checks `environment:` (map and list forms) and `docker run -e` values
-    /// as written: a reference (`${DB_PASSWORD}`) is how a secret should arrive and is not
-    /// reported, nor is `*_FILE` with compose `secrets:`, the recommended remedy. A secret-named
-    /// entry with a literal value in an `env_file:` / `--env-file` file is reported at low
-    /// severity in that file: the file must stay out of version control.
+    /// For containers it checks `environment:` (map and list forms, inherited through merge
+    /// keys) and `docker run -e` values as written: a reference (`${DB_PASSWORD}`) is how a
+    /// secret should arrive and is not reported, nor is `*_FILE` with compose `secrets:`, the
+    /// recommended remedy. A reference with a literal fallback (`${DB_PASSWORD:-changeme}`)
+    /// is reported at medium severity: the fallback is used whenever the deployment forgets
+    /// the variable. A secret-named entry with a literal value in an env file is reported at
+    /// low severity in that file, which must stay out of version control: the entries of
+    /// `env_file:` / `--env-file` files, and the entries of the project's `.env` that a
+    /// reference reads (`POSTGRES_PASSWORD: ${PG_PASS}` reads `PG_PASS=…` from `.env`).
     ///
     /// ## Why is this bad?
     /// `ENV` values are stored in the image configuration: `docker inspect` and every
     /// registry that serves the image show them, and every container (and every process it
     /// starts) inherits them. `ENV TOKEN=$TOKEN` copies a build argument into the image just
-    /// the same.
+    /// the same. A literal in a compose file is in the repository's history for good and in
+    /// the container's `docker inspect` output; compose `secrets:` mounts the value as a file
+    /// under `/run/secrets/` instead, readable only inside the container.
     ///
     /// ## Example
     /// ```dockerfile
@@ -77,30 +85,42 @@ declare_rule! {
     }
 }
 
-/// The container check: secret-named variables set to a literal value.
+/// The container check: secret-named variables set to a literal value, references that fall
+/// back to one, and the `.env` entries such variables read.
 pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     for variable in &ctx.spec.environment {
         let Some(value) = &variable.value else {
             continue;
         };
         let name = &variable.name.value;
-        if !is_secret_name(name)
-            || is_placeholder(&value.value)
-            || crate::model::container::is_variable(&value.value)
-            || detect_value(&value.value).is_some()
-        {
+        if !is_secret_name(name) {
+            continue;
+        }
+        if is_variable(&value.value) {
+            // A reference is how a secret should arrive; its literal fallback is not.
+            if let Some(fallback) = literal_fallback(&value.value)
+                && is_literal_secret(&fallback)
+            {
+                out.push(
+                    ctx.diagnostic(
+                        SecretInEnv::META,
+                        value.range,
+                        format!("`{name}` falls back to a literal secret when its variable is unset"),
+                    )
+                    .with_severity(Severity::Medium)
+                    .with_fix(Fix::display_only(ctx.spelled(
+                        &format!("drop the fallback so the deployment must set it (`${{{name}:?}}`), or use compose `secrets:`"),
+                        "drop the fallback so the value must come from the environment or a secret file",
+                    ))),
+                );
+            }
+            continue;
+        }
+        if !is_literal_secret(&value.value) {
             continue;
         }
         let diagnostic = if variable.from_env_file {
-            ctx.diagnostic(
-                SecretInEnv::META,
-                value.range,
-                format!("`{name}` holds a secret in an env file: keep the file out of version control"),
-            )
-            .with_severity(Severity::Low)
-            .with_fix(Fix::display_only(
-                "keep env files with secrets out of the repository (.gitignore), or use compose `secrets:`",
-            ))
+            in_env_file(ctx, value.range, name, "an env file")
         } else {
             ctx.diagnostic(
                 SecretInEnv::META,
@@ -114,6 +134,40 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
         };
         out.push(diagnostic);
     }
+    for read in dotenv_reads(ctx) {
+        let entry = &read.entry;
+        if (read.read_as_secret || is_secret_name(&entry.name))
+            && !is_variable(&entry.value)
+            && is_literal_secret(&entry.value)
+        {
+            let place = format!("`{}`", read.file.rsplit('/').next().unwrap_or(read.file));
+            out.push(in_env_file(ctx, entry.value_range, &entry.name, &place));
+        }
+    }
+}
+
+/// A value that is neither a placeholder nor credential-shaped (those are `hardcoded-secret`'s).
+fn is_literal_secret(value: &str) -> bool {
+    !is_placeholder(value) && detect_value(value).is_none()
+}
+
+/// A secret written in an env file (`env_file:`, `--env-file`, `.env`): a legitimate way to
+/// deliver it as long as the file stays out of version control, which cannot be seen here.
+fn in_env_file(
+    ctx: &ContainerContext<'_>,
+    range: TextRange,
+    name: &str,
+    place: &str,
+) -> Diagnostic {
+    ctx.diagnostic(
+        SecretInEnv::META,
+        range,
+        format!("`{name}` holds a secret in {place}: keep the file out of version control"),
+    )
+    .with_severity(Severity::Low)
+    .with_fix(Fix::display_only(
+        "keep env files with secrets out of the repository (.gitignore), or use compose `secrets:`",
+    ))
 }
 
 pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -159,7 +213,104 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::SecretInEnv;
-    use crate::rules::test::lines;
+    use crate::rules::test::{compose_findings, graded, lines};
+
+    const RULE: &cofferdam_diagnostics::RuleMeta = SecretInEnv::META;
+
+    #[test]
+    fn container_literals_and_fallbacks_in_both_forms() {
+        let text = "x-db: &db
+  MYSQL_PASSWORD: letmein99
+services:
+  a:
+    image: x:1
+    environment:
+      POSTGRES_PASSWORD: changeme123
+      DB_PASSWORD: ${DB_PASSWORD}
+      REDIS_PASSWORD: ${REDIS_PASSWORD:-devpass42}
+      API_TOKEN: ${API_TOKEN:?set API_TOKEN}
+      POSTGRES_PASSWORD_FILE: /run/secrets/db
+      SESSION_SECRET: \"\"
+      SMTP_PASSWORD: ${SMTP_PASSWORD:-}
+      LOG_LEVEL: debug
+  b:
+    image: x:1
+    environment:
+      - MYSQL_ROOT_PASSWORD=letmein99
+      - MYSQL_PASSWORD=${ROOT_PW-fallbackpw}
+      - MYSQL_USER
+      - JWT_SECRET=<secret>
+  c:
+    image: x:1
+    environment:
+      <<: *db
+      MYSQL_USER: app
+";
+        assert_eq!(
+            graded(RULE, text),
+            [
+                (2, "high"),
+                (7, "high"),
+                (9, "medium"),
+                (18, "high"),
+                (19, "medium")
+            ]
+        );
+    }
+
+    #[test]
+    fn env_entries_read_through_references_are_reported_in_the_file() {
+        let compose = "services:
+  db:
+    image: postgres:16.4
+    environment:
+      POSTGRES_PASSWORD: ${PG}
+      DATABASE_URL: postgres://app:${DB_PASSWORD}@db/app
+      LOG_LEVEL: ${LOG_LEVEL}
+  api:
+    image: x:1
+    env_file: .env
+    environment:
+      API_TOKEN: ${API_TOKEN}
+  web:
+    image: x:1
+    environment:
+      UNRELATED: ${TAG}
+";
+        let dotenv =
+            "PG=pgsecret99\nDB_PASSWORD=hunter2x\nLOG_LEVEL=debug\nAPI_TOKEN=tok-123456\nTAG=1.4\n";
+        let found: Vec<(String, u32, String)> =
+            compose_findings(RULE, &[("compose.yaml", compose), (".env", dotenv)]);
+        let summary: Vec<(&str, u32, &str)> = found
+            .iter()
+            .map(|(file, line, message)| (file.as_str(), *line, message.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    ".env",
+                    1,
+                    "`PG` holds a secret in `.env`: keep the file out of version control"
+                ),
+                (
+                    ".env",
+                    2,
+                    "`DB_PASSWORD` holds a secret in an env file: keep the file out of version control"
+                ),
+                (
+                    ".env",
+                    2,
+                    "`DB_PASSWORD` holds a secret in `.env`: keep the file out of version control"
+                ),
+                (
+                    ".env",
+                    4,
+                    "`API_TOKEN` holds a secret in an env file: keep the file out of version control"
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn secret_names_with_values() {
