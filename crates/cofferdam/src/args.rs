@@ -72,7 +72,8 @@ pub(crate) enum Command {
     /// number of filters, and the uid/gid. Run inside a container it shows what that container
     /// was given. Exit status: 0, or 2 when the input cannot be read or decoded.
     Caps(CapsArgs),
-    /// Seccomp profiles: Docker's default resolved for a container.
+    /// Seccomp profiles: Docker's default resolved for a container, custom profiles linted,
+    /// two profiles compared.
     #[command(subcommand)]
     Seccomp(SeccompCommand),
 }
@@ -267,28 +268,59 @@ pub(crate) enum CapsCommand {
     },
 }
 
+/// The `seccomp` subcommands. `record` and `test` (tracing a program to write a profile, and
+/// running one under a profile with denials reported) are added here by their own change;
+/// each variant takes its own `Args` struct so that the variants stay independent.
 #[derive(Debug, Subcommand)]
 pub(crate) enum SeccompCommand {
     /// Docker's default seccomp profile as it applies to one container: for an architecture,
-    /// a capability set (Docker's 14 defaults, changed with --cap-add / --cap-drop) and a
-    /// kernel version, evaluated as the engine evaluates it.
+    /// a capability set (Docker's 14 defaults, changed with --cap-add / --cap-drop as `docker
+    /// run` changes them) and a kernel version, evaluated as the engine evaluates it.
     ///
     /// Prints the resolved profile (Docker's JSON format, usable with `--security-opt
-    /// seccomp=…`), or with `--blocked` the syscalls it does not allow outright, one per line;
-    /// those allowed for some arguments only are marked `(argument filter)`. Exit status: 0, or 2
+    /// seccomp=…`), or with `--blocked` the syscalls it does not allow outright, one per line:
+    /// those allowed for some arguments only are marked `(argument filter)`, and those that
+    /// fail with another errno than EPERM say which (`clone3 (ENOSYS)`). Exit status: 0, or 2
     /// for an unknown architecture, capability or kernel version.
     Default(SeccompDefaultArgs),
-    /// Check seccomp profiles: invalid JSON, unknown actions and syscall names (with
-    /// file, line and column), deny-list profiles (`defaultAction: SCMP_ACT_ALLOW`), missing
-    /// architectures, and syscalls allowed that Docker's default blocks (high for those escapes
-    /// and kernel exploits use: keyctl, bpf, mount, unshare, setns, ptrace, `io_uring_*`, …).
+    /// Check seccomp profiles: what the engine refuses (unknown actions, operators,
+    /// architectures, flags; `name` with `names`), what it silently ignores (unknown syscall
+    /// names and keys, conditions that never match), deny-lists (`defaultAction:
+    /// SCMP_ACT_ALLOW`), missing architectures, and syscalls allowed that Docker's default
+    /// blocks for the same container (high for those escapes and kernel exploits use: keyctl,
+    /// bpf, mount, unshare, setns, ptrace, `io_uring_*`, …). Findings name the file, line and
+    /// column, and print like `check`'s.
     ///
-    /// Exit status: 0 when nothing is found, 1 on findings, 2 when a profile cannot be read or
-    /// the engine would refuse it.
+    /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one is, 2 when a
+    /// profile cannot be read or is not a profile the engine can decode (invalid JSON, a value
+    /// of the wrong type).
     Lint(SeccompLintArgs),
-    /// Compare two profiles (either may be `default`, Docker's) for one container: the syscalls
-    /// B allows outright that A does not (`+`) and the reverse (`-`), with risk notes.
+    /// Compare two profiles (either may be `default`, Docker's) for one container: `+` the
+    /// syscalls B lets through that A does not, with risk notes, `-` the reverse, `~` those
+    /// both block differently. Exit status: 0, or 2 when a profile cannot be read or decoded.
     Diff(SeccompDiffArgs),
+}
+
+/// The container a profile is resolved for.
+#[derive(Debug, Args)]
+pub(crate) struct SeccompContainerArgs {
+    /// `x86_64` (`amd64`) or `aarch64` (`arm64`).
+    #[arg(long, default_value = "x86_64")]
+    pub(crate) arch: String,
+
+    /// Capabilities added to Docker's defaults (`SYS_ADMIN`, `cap_net_admin`, `ALL`);
+    /// repeatable and comma-separated.
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_add: Vec<String>,
+
+    /// Capabilities removed from Docker's defaults (`ALL` removes every one; then only
+    /// --cap-add counts, as with `docker run`).
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_drop: Vec<String>,
+
+    /// The host's kernel version, `major.minor` (rules with `minKernel` depend on it).
+    #[arg(long, default_value = "6.1")]
+    pub(crate) kernel: String,
 }
 
 #[derive(Debug, Args)]
@@ -296,6 +328,26 @@ pub(crate) struct SeccompLintArgs {
     /// Profile files (Docker's JSON format).
     #[arg(value_name = "PROFILE", required = true)]
     pub(crate) profiles: Vec<PathBuf>,
+
+    /// The container the profiles are judged for: what Docker's default gives it is the bar.
+    #[command(flatten)]
+    pub(crate) container: SeccompContainerArgs,
+
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub(crate) format: CheckFormat,
+
+    /// Exit with status 1 when a finding has at least this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
+    pub(crate) fail_on: Severity,
+
+    /// Print findings only, without the summary line.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+
+    /// When to colour human output; `auto` honours `NO_COLOR` and whether stdout is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
 }
 
 #[derive(Debug, Args)]
@@ -304,18 +356,8 @@ pub(crate) struct SeccompDiffArgs {
     pub(crate) a: String,
     /// The second profile: a file or `default`.
     pub(crate) b: String,
-    /// `x86_64` (`amd64`) or `aarch64` (`arm64`).
-    #[arg(long, default_value = "x86_64")]
-    pub(crate) arch: String,
-    /// Capabilities added to Docker's defaults.
-    #[arg(long, value_name = "CAP", value_delimiter = ',')]
-    pub(crate) cap_add: Vec<String>,
-    /// Capabilities removed from Docker's defaults (`ALL` removes every one first).
-    #[arg(long, value_name = "CAP", value_delimiter = ',')]
-    pub(crate) cap_drop: Vec<String>,
-    /// The host's kernel version, `major.minor`.
-    #[arg(long, default_value = "6.1")]
-    pub(crate) kernel: String,
+    #[command(flatten)]
+    pub(crate) container: SeccompContainerArgs,
     /// `text` or `json`.
     #[arg(long, value_enum, default_value_t = CapsFormat::Text)]
     pub(crate) format: CapsFormat,
@@ -323,28 +365,14 @@ pub(crate) struct SeccompDiffArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SeccompDefaultArgs {
-    /// `x86_64` (`amd64`) or `aarch64` (`arm64`).
-    #[arg(long, default_value = "x86_64")]
-    pub(crate) arch: String,
-
-    /// Capabilities added to Docker's defaults (`SYS_ADMIN`, `CAP_NET_ADMIN`, `ALL`); repeatable
-    /// and comma-separated.
-    #[arg(long, value_name = "CAP", value_delimiter = ',')]
-    pub(crate) cap_add: Vec<String>,
-
-    /// Capabilities removed from Docker's defaults (`ALL` removes every one first).
-    #[arg(long, value_name = "CAP", value_delimiter = ',')]
-    pub(crate) cap_drop: Vec<String>,
-
-    /// The host's kernel version, `major.minor` (rules with `minKernel` depend on it).
-    #[arg(long, default_value = "6.1")]
-    pub(crate) kernel: String,
+    #[command(flatten)]
+    pub(crate) container: SeccompContainerArgs,
 
     /// Print the syscalls that are not allowed outright instead of the profile.
     #[arg(long)]
     pub(crate) blocked: bool,
 
-    /// `text` (one name per line; with `--blocked` only) or `json`.
+    /// `text` (with `--blocked`, one name per line; otherwise indented JSON) or `json`.
     #[arg(long, value_enum, default_value_t = CapsFormat::Text)]
     pub(crate) format: CapsFormat,
 }

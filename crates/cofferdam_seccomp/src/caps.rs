@@ -79,6 +79,65 @@ pub fn bit(name: &str) -> Option<u32> {
         .map(|index| index as u32)
 }
 
+/// One capability, by its kernel bit number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Capability(u8);
+
+impl Capability {
+    /// The capability a name means, spelt as users write it for `--cap-add`: with or without
+    /// `CAP_`, in any case.
+    pub fn from_name(name: &str) -> Option<Capability> {
+        bit(name).map(|bit| Capability(bit as u8))
+    }
+
+    /// The capability of a kernel bit the table knows.
+    pub fn from_bit(bit: u32) -> Option<Capability> {
+        (bit < CAPABILITIES.len() as u32).then_some(Capability(bit as u8))
+    }
+
+    /// The name the engine lists in a container's capability sets and compares
+    /// `includes.caps`/`excludes.caps` with, exactly: only these spellings ever match.
+    pub fn from_engine_name(name: &str) -> Option<Capability> {
+        let bare = name.strip_prefix("CAP_")?;
+        CAPABILITIES
+            .iter()
+            .position(|known| *known == bare)
+            .map(|index| Capability(index as u8))
+    }
+
+    pub fn bit(self) -> u32 {
+        u32::from(self.0)
+    }
+
+    /// The name without `CAP_`: `SYS_ADMIN`.
+    pub fn name(self) -> &'static str {
+        CAPABILITIES[usize::from(self.0)]
+    }
+
+    /// `CAP_SYS_ADMIN`, as the engine and profiles spell it.
+    pub fn engine_name(self) -> String {
+        format!("CAP_{}", self.name())
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CAP_{}", self.name())
+    }
+}
+
+/// A capability name `--cap-add`/`--cap-drop` does not know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCapability(pub String);
+
+impl fmt::Display for UnknownCapability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown capability `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCapability {}
+
 /// A set of capabilities, as a bit mask.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CapSet(pub u64);
@@ -128,6 +187,62 @@ impl CapSet {
     /// Docker's default set.
     pub fn docker_defaults() -> CapSet {
         CapSet::from_names(DOCKER_DEFAULTS).expect("known names")
+    }
+
+    /// The set a container gets from `--cap-add` and `--cap-drop` (names with or without
+    /// `CAP_`, any case, or `ALL`), as moby's `TweakCapabilities` computes it: with `ALL`
+    /// added, every capability except those dropped; else with `ALL` dropped, only those
+    /// added; else Docker's defaults minus those dropped plus those added.
+    pub fn docker_tweaked(
+        cap_add: &[String],
+        cap_drop: &[String],
+    ) -> Result<CapSet, UnknownCapability> {
+        let is_all = |name: &&String| {
+            name.trim().eq_ignore_ascii_case("ALL") || name.trim().eq_ignore_ascii_case("CAP_ALL")
+        };
+        let set_of = |names: &[String]| -> Result<CapSet, UnknownCapability> {
+            let mut set = CapSet::default();
+            for name in names.iter().filter(|name| !is_all(name)) {
+                let capability =
+                    Capability::from_name(name).ok_or_else(|| UnknownCapability(name.clone()))?;
+                set = set.with(capability);
+            }
+            Ok(set)
+        };
+        let added = set_of(cap_add)?;
+        let dropped = set_of(cap_drop)?;
+        Ok(if cap_add.iter().any(|name| is_all(&name)) {
+            CapSet(CapSet::all().0 & !dropped.0)
+        } else if cap_drop.iter().any(|name| is_all(&name)) {
+            added
+        } else {
+            CapSet((CapSet::docker_defaults().0 & !dropped.0) | added.0)
+        })
+    }
+
+    /// The set with one more capability.
+    #[must_use]
+    pub fn with(self, capability: Capability) -> CapSet {
+        CapSet(self.0 | 1 << capability.bit())
+    }
+
+    /// Whether the set holds a capability.
+    pub fn has(self, capability: Capability) -> bool {
+        self.0 & (1 << capability.bit()) != 0
+    }
+
+    /// The capabilities in the set that the table knows, by bit.
+    pub fn capabilities(self) -> impl Iterator<Item = Capability> {
+        (0..CAPABILITIES.len() as u32)
+            .filter_map(Capability::from_bit)
+            .filter(move |capability| self.has(*capability))
+    }
+
+    /// Whether the engine would find `name` in a container with this set: moby compares the
+    /// strings of `includes.caps`/`excludes.caps` with the container's list (`CAP_SYS_ADMIN`)
+    /// exactly, so `SYS_ADMIN` or `cap_sys_admin` never match.
+    pub fn engine_contains(self, name: &str) -> bool {
+        Capability::from_engine_name(name).is_some_and(|capability| self.has(capability))
     }
 
     /// Every capability the kernel defines.
@@ -231,7 +346,7 @@ fn ids(text: &str) -> [u32; 4] {
 
 #[cfg(test)]
 mod tests {
-    use super::{CapSet, ProcessPrivileges, bit};
+    use super::{CapSet, Capability, ProcessPrivileges, bit};
 
     #[test]
     fn docker_defaults_decode_from_their_mask() {
@@ -254,6 +369,41 @@ mod tests {
         assert!(CapSet::decode("").is_err());
         assert!(CapSet::decode("00000000000000000").is_err());
         assert_eq!(CapSet::from_names(["CHOWN", "x"]), Err("x".to_owned()));
+    }
+
+    #[test]
+    fn docker_cap_add_and_drop() {
+        let names = |list: &[&str]| {
+            list.iter()
+                .map(|name| (*name).to_owned())
+                .collect::<Vec<_>>()
+        };
+        let tweak = |add: &[&str], drop: &[&str]| {
+            CapSet::docker_tweaked(&names(add), &names(drop)).unwrap()
+        };
+        assert_eq!(tweak(&[], &[]), CapSet::docker_defaults());
+        assert_eq!(tweak(&[], &["all"]), CapSet::default());
+        assert_eq!(tweak(&["NET_ADMIN"], &["ALL"]).names(), ["NET_ADMIN"]);
+        // ALL added wins over ALL dropped, and what is dropped stays out (moby's order).
+        let all_but_admin = tweak(&["ALL"], &["cap_sys_admin", "ALL"]);
+        assert_eq!(all_but_admin.len(), 40);
+        assert!(!all_but_admin.contains("SYS_ADMIN"));
+        let admin = tweak(&["sys_admin"], &["NET_RAW"]);
+        assert_eq!(admin.len(), 14);
+        assert!(admin.engine_contains("CAP_SYS_ADMIN"));
+        assert!(!admin.engine_contains("SYS_ADMIN") && !admin.engine_contains("cap_sys_admin"));
+        assert!(CapSet::docker_tweaked(&names(&["FLY"]), &[]).is_err());
+    }
+
+    #[test]
+    fn capability_names() {
+        let admin = Capability::from_name("cap_sys_admin").unwrap();
+        assert_eq!((admin.bit(), admin.name()), (21, "SYS_ADMIN"));
+        assert_eq!(admin.to_string(), "CAP_SYS_ADMIN");
+        assert_eq!(Capability::from_engine_name("CAP_SYS_ADMIN"), Some(admin));
+        assert_eq!(Capability::from_engine_name("SYS_ADMIN"), None);
+        assert_eq!(Capability::from_bit(41), None);
+        assert_eq!(CapSet::docker_defaults().capabilities().count(), 14);
     }
 
     #[test]

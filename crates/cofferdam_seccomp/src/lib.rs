@@ -6,7 +6,10 @@
 //! capabilities and kernel, profile lint and diff, and recording and testing profiles under
 //! ptrace come next (issue 5).
 
+pub mod arch;
 pub mod caps;
+pub mod default;
+pub mod diff;
 
 pub mod lint;
 pub mod profile;

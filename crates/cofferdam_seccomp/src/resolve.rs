@@ -1,86 +1,148 @@
-//! What a seccomp profile allows for one container: the profile's rules evaluated for an
-//! architecture, a capability set and a kernel version, exactly as the engine does.
+//! What a seccomp profile does for one container: the profile evaluated for an architecture,
+//! a capability set and a kernel version, step by step as the engine does it.
 //!
-//! A rule applies when every capability in `includes.caps` is granted, none in `excludes.caps`
-//! is, the architecture is in `includes.arches` (when given) and not in `excludes.arches`, and
-//! the kernel is at least `includes.minKernel`. Several rules for one syscall are alternatives:
-//! an unconditional allow wins, rules with `args` allow the call only for some arguments, and
-//! an `SCMP_ACT_ERRNO` rule sets the errno of an otherwise denied call (Docker's `clone3`
-//! returns ENOSYS without `CAP_SYS_ADMIN`, so that glibc falls back to `clone`).
+//! 1. dockerd (moby/profiles `setupSeccomp`) keeps the rules that apply: every capability in
+//!    `includes.caps` and none in `excludes.caps` is in the container's bounding set, compared
+//!    as exact strings (`CAP_SYS_ADMIN`; `SYS_ADMIN` never matches); the native architecture
+//!    (`amd64`, `arm64`) is in `includes.arches` when given and not in `excludes.arches`; the
+//!    kernel is at least `includes.minKernel` and below `excludes.minKernel`.
+//! 2. runc turns each rule into a libseccomp action: an `SCMP_ACT_ERRNO` rule without
+//!    `errnoRet` returns EPERM (not `defaultErrnoRet`), and a rule whose action equals the
+//!    default action is skipped; names the architecture does not have are ignored.
+//! 3. libseccomp merges the rules of one syscall: an unconditional rule wins over conditional
+//!    ones (the first unconditional one, when there are several); conditional rules are
+//!    alternatives (OR), the conditions of one rule all must hold (AND) — except that runc
+//!    splits a rule that tests the same argument twice into one rule per condition (OR).
+//! 4. runc prepends a stub that answers ENOSYS, instead of the default action, for syscall
+//!    numbers above the highest one the profile names, so that programs fall back from
+//!    syscalls newer than the profile (only for a default action that denies, and only when
+//!    `defaultErrnoRet` is not already ENOSYS).
+//!
+//! A profile with neither a default action nor rules disables seccomp (moby returns no filter).
+//! Rules with an action or operator the engine does not know make it refuse the profile; they
+//! are skipped here and reported by `lint`.
 
 use std::collections::BTreeMap;
 
+pub use crate::arch::Arch;
 use crate::caps::CapSet;
-use crate::profile::Profile;
-
-/// The architectures whose syscall tables cofferdam carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Arch {
-    X86_64,
-    Aarch64,
-}
-
-impl Arch {
-    /// `x86_64`/`amd64`, `aarch64`/`arm64`.
-    pub fn parse(text: &str) -> Option<Arch> {
-        match text.to_ascii_lowercase().as_str() {
-            "x86_64" | "amd64" | "scmp_arch_x86_64" => Some(Arch::X86_64),
-            "aarch64" | "arm64" | "scmp_arch_aarch64" => Some(Arch::Aarch64),
-            _ => None,
-        }
-    }
-
-    /// The name Docker profiles use in `includes.arches`.
-    pub fn docker_name(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "amd64",
-            Arch::Aarch64 => "arm64",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "x86_64",
-            Arch::Aarch64 => "aarch64",
-        }
-    }
-
-    /// Every syscall of the architecture: `(number, name)`, from the `syscalls` crate's tables
-    /// (generated from Linux headers, up to 6.17).
-    pub fn syscalls(self) -> Vec<(u32, &'static str)> {
-        match self {
-            Arch::X86_64 => syscalls::x86_64::Sysno::iter()
-                .map(|sysno| (sysno.id().unsigned_abs(), sysno.name()))
-                .collect(),
-            Arch::Aarch64 => syscalls::aarch64::Sysno::iter()
-                .map(|sysno| (sysno.id().unsigned_abs(), sysno.name()))
-                .collect(),
-        }
-    }
-}
+use crate::profile::{Action, Arg, Filter, Profile, Rule};
 
 /// A kernel version, `major.minor`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Kernel(pub u32, pub u32);
 
 impl Kernel {
-    /// `6.1`, `4.8`, `5.15.0-91-generic`.
+    /// A host's kernel release, leniently: `6.1`, `6`, `5.15.0-91-generic`.
     pub fn parse(text: &str) -> Option<Kernel> {
         let mut parts = text.trim().split(['.', '-']);
         let major = parts.next()?.parse().ok()?;
         let minor = parts.next().map_or(Some(0), |minor| minor.parse().ok())?;
         Some(Kernel(major, minor))
     }
+
+    /// A profile's `minKernel`, strictly as moby decodes it: `"<kernel>.<major>"`, each part
+    /// a number up to 255, not `0.0`.
+    pub fn parse_min(text: &str) -> Result<Kernel, String> {
+        let invalid = || format!("invalid kernel version `{text}`, expected \"<kernel>.<major>\"");
+        let mut parts = text.splitn(3, '.');
+        let (Some(kernel), Some(major), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(invalid());
+        };
+        let number = |part: &str| {
+            (!part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()))
+                .then(|| part.parse::<u8>().ok())
+                .flatten()
+        };
+        match (number(kernel), number(major)) {
+            (Some(0), Some(0)) => Err(format!("{}: version cannot be 0.0", invalid())),
+            (Some(kernel), Some(major)) => Ok(Kernel(u32::from(kernel), u32::from(major))),
+            _ => Err(invalid()),
+        }
+    }
+}
+
+impl std::fmt::Display for Kernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
 }
 
 /// What happens to one syscall.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Verdict {
+    /// Runs (`SCMP_ACT_ALLOW`, or `SCMP_ACT_LOG`, which also logs it).
     Allowed,
-    /// Allowed only for some argument values; denied otherwise.
+    /// What happens depends on the arguments: see [`Resolution::decide`].
     ArgumentFilter,
-    /// Denied with this errno (1 = EPERM, 38 = ENOSYS).
+    /// Fails with this errno (1 = EPERM, 38 = ENOSYS).
     Denied(u32),
+    /// The thread or process is killed.
+    Killed,
+    /// The thread gets `SIGSYS`.
+    Trapped,
+    /// A ptrace tracer decides; without one the call fails with ENOSYS.
+    Traced,
+    /// A user-space supervisor decides (`SCMP_ACT_NOTIFY`).
+    Notified,
+}
+
+impl Verdict {
+    fn of(action: Action, errno: Option<u32>) -> Verdict {
+        match action {
+            Action::Allow | Action::Log => Verdict::Allowed,
+            Action::Errno => Verdict::Denied(errno.unwrap_or(EPERM)),
+            Action::KillThread | Action::KillProcess => Verdict::Killed,
+            Action::Trap => Verdict::Trapped,
+            Action::Trace => Verdict::Traced,
+            Action::Notify => Verdict::Notified,
+        }
+    }
+
+    /// A short word for people: `allowed`, `argument filter`, `EPERM`, `ENOSYS`, `errno 13`,
+    /// `killed`, `trapped`, `traced`, `notified`.
+    pub fn describe(self) -> String {
+        match self {
+            Verdict::Allowed => "allowed".to_owned(),
+            Verdict::ArgumentFilter => "argument filter".to_owned(),
+            Verdict::Denied(errno) => errno_name(errno),
+            Verdict::Killed => "killed".to_owned(),
+            Verdict::Trapped => "trapped".to_owned(),
+            Verdict::Traced => "traced".to_owned(),
+            Verdict::Notified => "notified".to_owned(),
+        }
+    }
+
+    /// Whether the call is allowed for every argument.
+    pub fn is_allowed(self) -> bool {
+        self == Verdict::Allowed
+    }
+}
+
+/// `EPERM`, `ENOSYS`, … for the errnos profiles use; `errno N` otherwise.
+pub fn errno_name(errno: u32) -> String {
+    match errno {
+        1 => "EPERM".to_owned(),
+        2 => "ENOENT".to_owned(),
+        13 => "EACCES".to_owned(),
+        22 => "EINVAL".to_owned(),
+        38 => "ENOSYS".to_owned(),
+        95 => "EOPNOTSUPP".to_owned(),
+        other => format!("errno {other}"),
+    }
+}
+
+const EPERM: u32 = 1;
+const ENOSYS: u32 = 38;
+
+/// One conditional rule: alternatives of conditions that must all hold, and its verdict.
+type ConditionalRule = (Vec<Vec<Arg>>, Verdict);
+
+/// How one syscall is filtered: conditional rules in order, then what happens otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SyscallFilter {
+    conditional: Vec<ConditionalRule>,
+    otherwise: Verdict,
 }
 
 /// The resolved profile: a verdict for every syscall of the architecture.
@@ -89,10 +151,13 @@ pub struct Resolution {
     pub arch: Arch,
     /// By name, for every syscall in the architecture's table.
     pub verdicts: BTreeMap<&'static str, Verdict>,
+    /// Whether the profile disables seccomp altogether (no default action and no rules).
+    pub unconfined: bool,
+    filters: BTreeMap<&'static str, SyscallFilter>,
 }
 
 impl Resolution {
-    /// Names that are not unconditionally allowed, with their verdicts, by name.
+    /// Names that are not allowed for every argument, with their verdicts, by name.
     pub fn blocked(&self) -> Vec<(&'static str, Verdict)> {
         self.verdicts
             .iter()
@@ -101,6 +166,7 @@ impl Resolution {
             .collect()
     }
 
+    /// Names allowed for every argument, by name.
     pub fn allowed(&self) -> Vec<&'static str> {
         self.verdicts
             .iter()
@@ -108,197 +174,436 @@ impl Resolution {
             .map(|(name, _)| *name)
             .collect()
     }
+
+    /// What the filter does with one call: never [`Verdict::ArgumentFilter`]. `None` for a name
+    /// the architecture does not have.
+    pub fn decide(&self, name: &str, args: &[u64; 6]) -> Option<Verdict> {
+        let filter = self.filters.get(name)?;
+        Some(
+            filter
+                .conditional
+                .iter()
+                .find(|(alternatives, _)| {
+                    alternatives
+                        .iter()
+                        .any(|conditions| conditions.iter().all(|arg| arg.matches(args)))
+                })
+                .map_or(filter.otherwise, |(_, verdict)| *verdict),
+        )
+    }
+
+    /// [`Resolution::decide`] by syscall number.
+    pub fn decide_number(&self, number: u32, args: &[u64; 6]) -> Option<Verdict> {
+        self.decide(self.arch.syscall_name(number)?, args)
+    }
+}
+
+/// Whether a rule applies to a container (moby's `setupSeccomp`).
+pub fn applies(rule: &Rule, arch: Arch, caps: CapSet, kernel: Kernel) -> bool {
+    let arch_name = arch.docker_name();
+    let excluded = |filter: &Filter| {
+        filter.arches.iter().any(|a| a == arch_name)
+            || filter.caps.iter().any(|cap| caps.engine_contains(cap))
+            || filter
+                .min_kernel
+                .as_deref()
+                .is_some_and(|minimum| kernel >= min_kernel(minimum))
+    };
+    let included = |filter: &Filter| {
+        (filter.arches.is_empty() || filter.arches.iter().any(|a| a == arch_name))
+            && filter.caps.iter().all(|cap| caps.engine_contains(cap))
+            && filter
+                .min_kernel
+                .as_deref()
+                .is_none_or(|minimum| kernel >= min_kernel(minimum))
+    };
+    !excluded(&rule.excludes) && included(&rule.includes)
+}
+
+/// A `minKernel` as the engine compares it: an empty one is 0.0; one the decoder would refuse
+/// (which `Profile::parse` does not let through) is treated as 0.0 too.
+fn min_kernel(text: &str) -> Kernel {
+    Kernel::parse_min(text).unwrap_or(Kernel(0, 0))
+}
+
+/// The default action's verdict and whether runc's ENOSYS stub applies to it.
+fn default_verdict(profile: &Profile) -> (Verdict, bool) {
+    let action = profile.default_action_kind().unwrap_or(Action::Errno);
+    let verdict = Verdict::of(action, profile.default_errno_ret);
+    let stub = !matches!(action, Action::Allow | Action::Log | Action::Trace)
+        && profile.default_errno_ret != Some(ENOSYS);
+    (verdict, stub)
+}
+
+/// The verdict of a rule's action as runc converts it; `None` for an action it refuses.
+fn rule_verdict(rule: &Rule) -> Option<Verdict> {
+    rule.action_kind()
+        .map(|action| Verdict::of(action, rule.errno_ret.or(Some(EPERM))))
+}
+
+/// The alternatives a rule's conditions stand for (runc's `matchCall`).
+fn alternatives(args: &[Arg]) -> Vec<Vec<Arg>> {
+    let repeated = args
+        .iter()
+        .enumerate()
+        .any(|(i, arg)| args[..i].iter().any(|other| other.index == arg.index));
+    if repeated {
+        args.iter().map(|arg| vec![arg.clone()]).collect()
+    } else {
+        vec![args.to_vec()]
+    }
 }
 
 /// Evaluates `profile` for one container.
 pub fn resolve(profile: &Profile, arch: Arch, caps: CapSet, kernel: Kernel) -> Resolution {
-    let default_errno = profile.default_errno_ret.unwrap_or(1);
-    let default_allows =
-        profile.default_action == "SCMP_ACT_ALLOW" || profile.default_action == "SCMP_ACT_LOG";
-    let mut allowed: BTreeMap<&str, Verdict> = BTreeMap::new();
-    let mut errno: BTreeMap<&str, u32> = BTreeMap::new();
-    for rule in &profile.syscalls {
-        if !applies(rule, arch, caps, kernel) {
+    let table = arch.syscalls();
+    if profile.default_action.is_empty() && profile.syscalls.is_empty() {
+        return Resolution {
+            arch,
+            verdicts: table
+                .iter()
+                .map(|(_, name)| (*name, Verdict::Allowed))
+                .collect(),
+            unconfined: true,
+            filters: BTreeMap::new(),
+        };
+    }
+    let (default, stub) = default_verdict(profile);
+    let applying: Vec<&Rule> = profile
+        .syscalls
+        .iter()
+        .filter(|rule| applies(rule, arch, caps, kernel))
+        .collect();
+
+    // runc's ENOSYS stub: above the highest number named by the rules that apply, when the
+    // filter covers the native architecture explicitly.
+    let covers_native = profile
+        .architectures_for(arch)
+        .iter()
+        .any(|name| name == arch.seccomp_name());
+    let highest_named = applying
+        .iter()
+        .flat_map(|rule| rule.all_names())
+        .filter_map(|name| arch.number(name))
+        .max();
+    let enosys_above = if stub && covers_native {
+        highest_named
+    } else {
+        None
+    };
+
+    let mut unconditional: BTreeMap<&str, Verdict> = BTreeMap::new();
+    let mut conditional: BTreeMap<&str, Vec<ConditionalRule>> = BTreeMap::new();
+    for rule in &applying {
+        let Some(verdict) = rule_verdict(rule) else {
+            continue;
+        };
+        if verdict == default {
             continue;
         }
-        let allows = matches!(rule.action.as_str(), "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG");
         for name in rule.all_names() {
-            if allows {
-                let verdict = if rule.args.is_empty() {
-                    Verdict::Allowed
-                } else {
-                    Verdict::ArgumentFilter
-                };
-                let slot = allowed.entry(name).or_insert(verdict);
-                if verdict == Verdict::Allowed {
-                    *slot = Verdict::Allowed;
-                }
-            } else if rule.action == "SCMP_ACT_ERRNO" && rule.args.is_empty() {
-                errno.insert(name, rule.errno_ret.unwrap_or(default_errno));
+            if rule.args.is_empty() {
+                unconditional.entry(name).or_insert(verdict);
+            } else {
+                conditional
+                    .entry(name)
+                    .or_default()
+                    .push((alternatives(&rule.args), verdict));
             }
         }
     }
-    let verdicts = arch
-        .syscalls()
-        .into_iter()
-        .map(|(_, name)| {
-            let verdict = match (allowed.get(name), errno.get(name)) {
-                (Some(Verdict::Allowed), _) => Verdict::Allowed,
-                (Some(_), _) => Verdict::ArgumentFilter,
-                (None, Some(errno)) => Verdict::Denied(*errno),
-                (None, None) if default_allows => Verdict::Allowed,
-                (None, None) => Verdict::Denied(default_errno),
+
+    let mut verdicts = BTreeMap::new();
+    let mut filters = BTreeMap::new();
+    for (number, name) in table {
+        let filter = if let Some(verdict) = unconditional.get(name) {
+            SyscallFilter {
+                conditional: Vec::new(),
+                otherwise: *verdict,
+            }
+        } else {
+            let otherwise = if enosys_above.is_some_and(|highest| number > highest) {
+                Verdict::Denied(ENOSYS)
+            } else {
+                default
             };
-            (name, verdict)
-        })
-        .collect();
-    Resolution { arch, verdicts }
+            SyscallFilter {
+                conditional: conditional.remove(name).unwrap_or_default(),
+                otherwise,
+            }
+        };
+        let verdict = if filter
+            .conditional
+            .iter()
+            .any(|(_, verdict)| *verdict != filter.otherwise)
+        {
+            Verdict::ArgumentFilter
+        } else {
+            filter.otherwise
+        };
+        verdicts.insert(name, verdict);
+        filters.insert(name, filter);
+    }
+    Resolution {
+        arch,
+        verdicts,
+        unconfined: false,
+        filters,
+    }
 }
 
 /// The profile as it applies to one container, in Docker's format: one allow rule with every
-/// unconditionally allowed name, the argument-filtered rules that apply, and the errno rules
-/// that apply, with `includes`/`excludes` gone (they have been evaluated).
+/// syscall allowed outright, then the rules that still matter (argument filters, and actions
+/// other than the default such as `clone3`'s ENOSYS), with `includes`/`excludes` gone because
+/// they have been evaluated, and `architectures` expanded from `archMap`.
 pub fn resolved_profile(profile: &Profile, arch: Arch, caps: CapSet, kernel: Kernel) -> Profile {
     let resolution = resolve(profile, arch, caps, kernel);
-    let allowed = resolution.allowed();
-    let mut rules = vec![crate::profile::Rule {
-        names: allowed.iter().map(|name| (*name).to_owned()).collect(),
-        name: None,
-        action: "SCMP_ACT_ALLOW".to_owned(),
-        errno_ret: None,
-        args: Vec::new(),
-        comment: None,
-        includes: crate::profile::Filter::default(),
-        excludes: crate::profile::Filter::default(),
+    if resolution.unconfined {
+        return Profile::default();
+    }
+    let (default, _) = default_verdict(profile);
+    let mut rules = vec![Rule {
+        names: resolution
+            .allowed()
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect(),
+        action: Action::Allow.name().to_owned(),
+        ..Rule::default()
     }];
-    for rule in &profile.syscalls {
-        if rule.args.is_empty() && rule.action == "SCMP_ACT_ALLOW"
-            || !applies(rule, arch, caps, kernel)
-        {
+    for rule in profile
+        .syscalls
+        .iter()
+        .filter(|rule| applies(rule, arch, caps, kernel))
+    {
+        let Some(verdict) = rule_verdict(rule) else {
+            continue;
+        };
+        if verdict == default || (rule.args.is_empty() && verdict == Verdict::Allowed) {
             continue;
         }
+        // The names for which this rule is the one that decides.
         let names: Vec<String> = rule
             .all_names()
-            .filter(|name| {
-                resolution
-                    .verdicts
-                    .get(name)
-                    .is_some_and(|verdict| *verdict != Verdict::Allowed)
+            .filter(|name| match resolution.verdicts.get(name) {
+                Some(Verdict::ArgumentFilter) => !rule.args.is_empty(),
+                Some(other) => rule.args.is_empty() && *other == verdict,
+                None => false,
             })
             .map(str::to_owned)
             .collect();
         if names.is_empty() {
             continue;
         }
-        rules.push(crate::profile::Rule {
+        rules.push(Rule {
             names,
             name: None,
-            includes: crate::profile::Filter::default(),
-            excludes: crate::profile::Filter::default(),
+            includes: Filter::default(),
+            excludes: Filter::default(),
             ..rule.clone()
         });
     }
-    let architectures = profile
-        .arch_map
-        .iter()
-        .find(|map| Arch::parse(&map.architecture) == Some(arch))
-        .map(|map| {
-            std::iter::once(map.architecture.clone())
-                .chain(map.sub_architectures.iter().cloned())
-                .collect()
-        })
-        .unwrap_or_default();
     Profile {
         default_action: profile.default_action.clone(),
         default_errno_ret: profile.default_errno_ret,
-        architectures,
+        architectures: profile.architectures_for(arch),
         arch_map: Vec::new(),
         syscalls: rules,
     }
-}
-
-fn applies(rule: &crate::profile::Rule, arch: Arch, caps: CapSet, kernel: Kernel) -> bool {
-    let includes = &rule.includes;
-    let excludes = &rule.excludes;
-    let arch_name = arch.docker_name();
-    includes.caps.iter().all(|cap| caps.contains(cap))
-        && !excludes.caps.iter().any(|cap| caps.contains(cap))
-        && (includes.arches.is_empty() || includes.arches.iter().any(|a| a == arch_name))
-        && !excludes.arches.iter().any(|a| a == arch_name)
-        && includes
-            .min_kernel
-            .as_deref()
-            .and_then(Kernel::parse)
-            .is_none_or(|minimum| kernel >= minimum)
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::{Arch, Kernel, Verdict, resolve};
+    use super::{Arch, Kernel, Verdict, resolve, resolved_profile};
     use crate::caps::CapSet;
     use crate::profile::Profile;
 
-    /// The names not unconditionally allowed on `x86_64`, limited to Linux 6.1's table (numbers
-    /// up to 450) so that they compare with the reference computed against that table.
-    fn blocked_up_to_6_1(caps: CapSet, kernel: Kernel) -> BTreeSet<String> {
-        let resolution = resolve(&Profile::docker_default(), Arch::X86_64, caps, kernel);
-        let numbers: std::collections::HashMap<&str, u32> = Arch::X86_64
-            .syscalls()
-            .into_iter()
-            .map(|(number, name)| (name, number))
-            .collect();
+    fn caps(add: &[&str], drop: &[&str]) -> CapSet {
+        let names = |list: &[&str]| {
+            list.iter()
+                .map(|name| (*name).to_owned())
+                .collect::<Vec<_>>()
+        };
+        CapSet::docker_tweaked(&names(add), &names(drop)).unwrap()
+    }
+
+    /// The names not allowed outright on `arch`, limited to Linux 6.1's table on `x86_64`
+    /// (numbers up to 450) so that they compare with the reference computed against it.
+    fn blocked(arch: Arch, caps: CapSet, kernel: Kernel) -> BTreeSet<String> {
+        let resolution = resolve(&Profile::docker_default(), arch, caps, kernel);
         resolution
             .blocked()
             .into_iter()
             // Linux 6.1 ends at 450; `uretprobe` (6.11) and `uprobe` later reuse the old
             // numbers 335 and 336.
-            .filter(|(name, _)| numbers[name] <= 450 && !matches!(*name, "uretprobe" | "uprobe"))
+            .filter(|(name, _)| {
+                arch != Arch::X86_64
+                    || arch.number(name).is_some_and(|number| number <= 450)
+                        && !matches!(*name, "uretprobe" | "uprobe")
+            })
             .map(|(name, _)| name.to_owned())
             .collect()
     }
 
-    fn reference() -> serde_json::Value {
-        serde_json::from_str(include_str!(
+    fn reference(key: &str) -> BTreeSet<String> {
+        let json: serde_json::Value = serde_json::from_str(include_str!(
             "../tests/data/docker-default-seccomp-blocked-amd64.json"
         ))
-        .expect("reference JSON")
-    }
-
-    #[test]
-    fn no_capabilities_match_the_reference_blocked_set() {
-        let expected: BTreeSet<String> = reference()["not_unconditionally_allowed"]
+        .expect("reference JSON");
+        json[key]
             .as_array()
             .expect("array")
             .iter()
             .map(|name| name.as_str().expect("name").to_owned())
-            .collect();
+            .collect()
+    }
+
+    fn set(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
+    #[test]
+    fn no_capabilities_match_the_reference_blocked_set() {
+        let expected = reference("not_unconditionally_allowed");
         assert_eq!(expected.len(), 71);
-        assert_eq!(blocked_up_to_6_1(CapSet::default(), Kernel(6, 1)), expected);
+        let none = blocked(Arch::X86_64, caps(&[], &["ALL"]), Kernel(6, 1));
+        assert_eq!(none, expected);
+        // 68 fully blocked, 3 partly.
+        let resolution = resolve(
+            &Profile::docker_default(),
+            Arch::X86_64,
+            CapSet::default(),
+            Kernel(6, 1),
+        );
+        let partial: Vec<&str> = resolution
+            .blocked()
+            .into_iter()
+            .filter(|(_, verdict)| *verdict == Verdict::ArgumentFilter)
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(partial, ["clone", "personality", "socket"]);
     }
 
     #[test]
-    fn capabilities_and_kernels_change_the_set() {
-        let none = blocked_up_to_6_1(CapSet::default(), Kernel(6, 1));
-        // Docker's defaults include SYS_CHROOT: `chroot` becomes allowed.
-        let defaults = blocked_up_to_6_1(CapSet::docker_defaults(), Kernel(6, 1));
+    fn default_capabilities_open_chroot_only() {
+        let none = blocked(Arch::X86_64, CapSet::default(), Kernel(6, 1));
+        let defaults = blocked(Arch::X86_64, CapSet::docker_defaults(), Kernel(6, 1));
         assert_eq!(none.difference(&defaults).collect::<Vec<_>>(), ["chroot"]);
-        // SYS_ADMIN allows mount, unshare, setns, clone3 and the rest of its group.
-        let admin = CapSet::from_names(["SYS_ADMIN"]).unwrap();
-        let with_admin = blocked_up_to_6_1(admin, Kernel(6, 1));
-        for name in [
-            "mount", "unshare", "setns", "clone3", "clone", "umount2", "fsopen",
-        ] {
-            assert!(none.contains(name) && !with_admin.contains(name), "{name}");
-        }
-        // ptrace needs kernel 4.8 (before it, the filter could be bypassed through ptrace).
-        let old = blocked_up_to_6_1(CapSet::default(), Kernel(4, 7));
-        assert!(old.contains("ptrace") && !none.contains("ptrace"));
+        assert_eq!(defaults.len(), 70);
     }
 
     #[test]
-    fn partial_and_errno_verdicts() {
+    fn sys_admin_opens_its_group() {
+        let defaults = blocked(Arch::X86_64, CapSet::docker_defaults(), Kernel(6, 1));
+        let admin = blocked(Arch::X86_64, caps(&["SYS_ADMIN"], &[]), Kernel(6, 1));
+        let opened: BTreeSet<String> = defaults.difference(&admin).cloned().collect();
+        assert_eq!(
+            opened,
+            set(&[
+                "bpf",
+                "clone",
+                "clone3",
+                "fanotify_init",
+                "fsconfig",
+                "fsmount",
+                "fsopen",
+                "fspick",
+                "lookup_dcookie",
+                "mount",
+                "mount_setattr",
+                "move_mount",
+                "open_tree",
+                "perf_event_open",
+                "quotactl",
+                "quotactl_fd",
+                "setdomainname",
+                "sethostname",
+                "setns",
+                "syslog",
+                "umount2",
+                "unshare",
+            ])
+        );
+        // Still blocked with SYS_ADMIN: what no capability opens.
+        for name in [
+            "keyctl",
+            "add_key",
+            "kexec_load",
+            "io_uring_setup",
+            "userfaultfd",
+        ] {
+            assert!(admin.contains(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn sys_ptrace_and_the_kernel_version() {
+        let ptrace = caps(&["SYS_PTRACE"], &[]);
+        let new = blocked(Arch::X86_64, CapSet::docker_defaults(), Kernel(6, 1));
+        let old = blocked(Arch::X86_64, CapSet::docker_defaults(), Kernel(4, 4));
+        // Before 4.8, ptrace could bypass seccomp: it is allowed only with SYS_PTRACE.
+        let added: BTreeSet<String> = old.difference(&new).cloned().collect();
+        assert_eq!(
+            added,
+            set(&["process_vm_readv", "process_vm_writev", "ptrace"])
+        );
+        let old_ptrace = blocked(Arch::X86_64, ptrace, Kernel(4, 4));
+        for name in [
+            "ptrace",
+            "process_vm_readv",
+            "kcmp",
+            "pidfd_getfd",
+            "process_madvise",
+        ] {
+            assert!(!old_ptrace.contains(name), "{name}");
+        }
+        let new_ptrace = blocked(Arch::X86_64, ptrace, Kernel(6, 1));
+        let opened: BTreeSet<String> = new.difference(&new_ptrace).cloned().collect();
+        assert_eq!(opened, set(&["kcmp", "pidfd_getfd", "process_madvise"]));
+    }
+
+    #[test]
+    fn aarch64() {
+        let none = blocked(Arch::Aarch64, CapSet::default(), Kernel(6, 1));
+        // The arm64 table has no legacy calls (no _sysctl, no iopl), but the same groups.
+        for name in [
+            "keyctl",
+            "add_key",
+            "bpf",
+            "mount",
+            "unshare",
+            "setns",
+            "kexec_load",
+            "init_module",
+            "open_by_handle_at",
+            "userfaultfd",
+            "io_uring_setup",
+            "perf_event_open",
+            "chroot",
+            "clone3",
+        ] {
+            assert!(none.contains(name), "{name}");
+        }
+        for name in ["_sysctl", "iopl", "arch_prctl", "openat"] {
+            assert!(!none.contains(name), "{name}");
+        }
+        let resolution = resolve(
+            &Profile::docker_default(),
+            Arch::Aarch64,
+            CapSet::docker_defaults(),
+            Kernel(6, 1),
+        );
+        assert_eq!(resolution.verdicts["clone"], Verdict::ArgumentFilter);
+        assert_eq!(resolution.verdicts["clone3"], Verdict::Denied(38));
+        assert_eq!(resolution.verdicts["openat"], Verdict::Allowed);
+        let admin = blocked(Arch::Aarch64, caps(&["SYS_ADMIN"], &[]), Kernel(6, 1));
+        assert!(!admin.contains("mount") && admin.contains("keyctl"));
+    }
+
+    #[test]
+    fn verdicts_errnos_and_arguments() {
         let resolution = resolve(
             &Profile::docker_default(),
             Arch::X86_64,
@@ -307,43 +612,134 @@ mod tests {
         );
         let verdict = |name| resolution.verdicts[name];
         assert_eq!(verdict("clone"), Verdict::ArgumentFilter);
-        assert_eq!(verdict("socket"), Verdict::ArgumentFilter);
         assert_eq!(verdict("clone3"), Verdict::Denied(38));
         assert_eq!(verdict("keyctl"), Verdict::Denied(1));
         assert_eq!(verdict("read"), Verdict::Allowed);
-        let arm = resolve(
-            &Profile::docker_default(),
-            Arch::Aarch64,
-            CapSet::default(),
-            Kernel(6, 1),
+        assert_eq!(verdict("arch_prctl"), Verdict::Allowed);
+        // Newer than anything the profile names: runc's stub answers ENOSYS.
+        let highest = Profile::docker_default()
+            .syscalls
+            .iter()
+            .flat_map(crate::profile::Rule::all_names)
+            .filter_map(|name| Arch::X86_64.number(name))
+            .max()
+            .unwrap();
+        if let Some(newer) = Arch::X86_64.syscall_name(highest + 1) {
+            assert_eq!(verdict(newer), Verdict::Denied(38), "{newer}");
+        }
+        // Arguments: clone without namespace flags, socket families.
+        let decide = |name, arg0| resolution.decide(name, &[arg0, 0, 0, 0, 0, 0]);
+        assert_eq!(decide("clone", 0x0001_1200), Some(Verdict::Allowed));
+        assert_eq!(decide("clone", 0x1000_0000), Some(Verdict::Denied(1))); // CLONE_NEWUSER
+        assert_eq!(decide("socket", 2), Some(Verdict::Allowed)); // AF_INET
+        assert_eq!(decide("socket", 38), Some(Verdict::Denied(1))); // AF_ALG
+        assert_eq!(decide("socket", 40), Some(Verdict::Denied(1))); // AF_VSOCK
+        assert_eq!(decide("personality", 0xffff_ffff), Some(Verdict::Allowed));
+        assert_eq!(decide("personality", 0x0040_0000), Some(Verdict::Denied(1)));
+        assert_eq!(decide("read", 0), Some(Verdict::Allowed));
+        assert_eq!(decide("nosuchcall", 0), None);
+        assert_eq!(
+            resolution.decide_number(257, &[0; 6]),
+            Some(Verdict::Allowed)
         );
-        assert_eq!(arm.verdicts["openat"], Verdict::Allowed);
-        assert!(!arm.verdicts.contains_key("arch_prctl"));
+    }
+
+    #[test]
+    fn engine_semantics_for_custom_profiles() {
+        let profile = |text: &str| Profile::parse(text).unwrap();
+        let run =
+            |text: &str, caps: CapSet| resolve(&profile(text), Arch::X86_64, caps, Kernel(6, 1));
+        // Capabilities match only as CAP_ strings; the engine never matches `SYS_ADMIN`.
+        let text = r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+            {"names": ["mount"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["SYS_ADMIN"]}},
+            {"names": ["umount2"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}},
+            {"names": ["setns"], "action": "SCMP_ACT_ALLOW", "excludes": {"minKernel": "5.0"}}]}"#;
+        let admin = run(text, caps(&["SYS_ADMIN"], &[]));
+        assert_eq!(admin.verdicts["mount"], Verdict::Denied(1));
+        assert_eq!(admin.verdicts["umount2"], Verdict::Allowed);
+        // excludes.minKernel: the rule applies below it only.
+        assert_eq!(admin.verdicts["setns"], Verdict::Denied(1));
+        let old = resolve(
+            &profile(text),
+            Arch::X86_64,
+            CapSet::default(),
+            Kernel(4, 19),
+        );
+        assert_eq!(old.verdicts["setns"], Verdict::Allowed);
+
+        // An ERRNO rule without errnoRet is EPERM, not defaultErrnoRet; other actions.
+        let text = r#"{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "syscalls": [
+            {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+            {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"},
+            {"names": ["rmdir"], "action": "SCMP_ACT_KILL_PROCESS"},
+            {"names": ["chmod"], "action": "SCMP_ACT_LOG"},
+            {"names": ["kill"], "action": "SCMP_ACT_TRAP"},
+            {"names": ["link"], "action": "SCMP_ACT_NOPE"}]}"#;
+        let resolution = run(text, CapSet::default());
+        let verdict = |name| resolution.verdicts[name];
+        assert_eq!(verdict("mkdir"), Verdict::Denied(1));
+        assert_eq!(verdict("openat"), Verdict::Denied(38));
+        assert_eq!(verdict("rmdir"), Verdict::Killed);
+        assert_eq!(verdict("chmod"), Verdict::Allowed);
+        assert_eq!(verdict("kill"), Verdict::Trapped);
+        assert_eq!(verdict("link"), Verdict::Denied(38));
+
+        // A deny-list: an unconditional rule beats a conditional one of the same syscall; a
+        // conditional ERRNO makes an allowed call argument-filtered; the same index twice in
+        // one rule means either condition.
+        let text = r#"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+            {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]},
+            {"names": ["personality"], "action": "SCMP_ACT_ERRNO"},
+            {"names": ["socket"], "action": "SCMP_ACT_ERRNO", "args": [
+                {"index": 0, "value": 38, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 40, "op": "SCMP_CMP_EQ"}]},
+            {"names": ["kill"], "action": "SCMP_ACT_ALLOW"}]}"#;
+        let resolution = run(text, CapSet::default());
+        assert_eq!(resolution.verdicts["personality"], Verdict::Denied(1));
+        assert_eq!(resolution.verdicts["socket"], Verdict::ArgumentFilter);
+        assert_eq!(resolution.verdicts["kill"], Verdict::Allowed);
+        assert_eq!(resolution.verdicts["keyctl"], Verdict::Allowed);
+        let socket = |family| resolution.decide("socket", &[family, 0, 0, 0, 0, 0]);
+        assert_eq!(socket(38), Some(Verdict::Denied(1)));
+        assert_eq!(socket(40), Some(Verdict::Denied(1)));
+        assert_eq!(socket(2), Some(Verdict::Allowed));
+
+        // No default action and no rules: seccomp is off.
+        let off = run("{}", CapSet::default());
+        assert!(off.unconfined && off.verdicts["keyctl"] == Verdict::Allowed);
     }
 
     #[test]
     fn the_resolved_profile_allows_what_the_resolution_allows() {
         let profile = Profile::docker_default();
-        let caps = CapSet::docker_defaults();
-        let resolved = super::resolved_profile(&profile, Arch::X86_64, caps, Kernel(6, 1));
-        assert_eq!(resolved.architectures[0], "SCMP_ARCH_X86_64");
-        assert!(
-            resolved
-                .syscalls
-                .iter()
-                .all(|rule| rule.includes.is_empty() && rule.excludes.is_empty())
-        );
-        // Resolving the resolved profile again gives the same verdicts.
-        let again = resolve(&resolved, Arch::X86_64, CapSet::default(), Kernel(6, 1));
-        assert_eq!(again, resolve(&profile, Arch::X86_64, caps, Kernel(6, 1)));
+        for (arch, caps) in [
+            (Arch::X86_64, CapSet::docker_defaults()),
+            (Arch::X86_64, CapSet::default()),
+            (Arch::Aarch64, caps(&["SYS_ADMIN"], &[])),
+        ] {
+            let resolved = resolved_profile(&profile, arch, caps, Kernel(6, 1));
+            assert_eq!(resolved.architectures[0], arch.seccomp_name());
+            assert!(
+                resolved
+                    .syscalls
+                    .iter()
+                    .all(|rule| rule.includes.is_empty() && rule.excludes.is_empty())
+            );
+            // Resolving the resolved profile again, with any capabilities, gives the same
+            // verdicts.
+            let again = resolve(&resolved, arch, CapSet::default(), Kernel(6, 1));
+            let original = resolve(&profile, arch, caps, Kernel(6, 1));
+            assert_eq!(again.verdicts, original.verdicts, "{arch} {caps:?}");
+        }
     }
 
     #[test]
-    fn kernels_and_arches_parse() {
+    fn kernels_parse() {
         assert_eq!(Kernel::parse("5.15.0-91-generic"), Some(Kernel(5, 15)));
         assert_eq!(Kernel::parse("6"), Some(Kernel(6, 0)));
         assert_eq!(Kernel::parse("x"), None);
-        assert_eq!(Arch::parse("amd64"), Some(Arch::X86_64));
-        assert_eq!(Arch::parse("riscv64"), None);
+        assert_eq!(Kernel::parse_min("4.8"), Ok(Kernel(4, 8)));
+        for bad in ["4", "4.8.1", "4.x", "0.0", "256.1", "-1.2", "4.", ""] {
+            assert!(Kernel::parse_min(bad).is_err(), "{bad}");
+        }
     }
 }

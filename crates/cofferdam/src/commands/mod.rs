@@ -40,26 +40,39 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
         }
         Command::Seccomp(crate::args::SeccompCommand::Default(args)) => {
             let settings = seccomp::DefaultSettings {
-                arch: args.arch,
-                cap_add: args.cap_add,
-                cap_drop: args.cap_drop,
-                kernel: args.kernel,
+                container: seccomp_container(args.container),
                 blocked: args.blocked,
                 json: args.format == crate::args::CapsFormat::Json,
             };
             seccomp::default(&settings, &mut out)?
         }
         Command::Seccomp(crate::args::SeccompCommand::Lint(args)) => {
-            seccomp::lint_files(&args.profiles, &mut out)?
+            let settings = seccomp::LintSettings {
+                profiles: args.profiles,
+                container: seccomp_container(args.container),
+                format: match args.format {
+                    crate::args::CheckFormat::Human => crate::resolve::OutputFormat::Human,
+                    crate::args::CheckFormat::Concise => crate::resolve::OutputFormat::Concise,
+                    crate::args::CheckFormat::Json => crate::resolve::OutputFormat::Json,
+                },
+                fail_on: args.fail_on,
+                color: match args.color {
+                    crate::args::ColorChoice::Always => true,
+                    crate::args::ColorChoice::Never => false,
+                    crate::args::ColorChoice::Auto => {
+                        std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                            && std::io::IsTerminal::is_terminal(&std::io::stdout())
+                    }
+                },
+                quiet: args.quiet,
+            };
+            seccomp::lint_files(&settings, &mut out)?
         }
         Command::Seccomp(crate::args::SeccompCommand::Diff(args)) => {
             let settings = seccomp::DiffSettings {
                 a: args.a,
                 b: args.b,
-                arch: args.arch,
-                cap_add: args.cap_add,
-                cap_drop: args.cap_drop,
-                kernel: args.kernel,
+                container: seccomp_container(args.container),
                 json: args.format == crate::args::CapsFormat::Json,
             };
             seccomp::diff(&settings, &mut out)?
@@ -90,4 +103,14 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
     };
     out.flush().context("cannot write to standard output")?;
     Ok(status)
+}
+
+/// The container `seccomp` subcommands resolve profiles for, as typed.
+fn seccomp_container(args: crate::args::SeccompContainerArgs) -> seccomp::ContainerSpec {
+    seccomp::ContainerSpec {
+        arch: args.arch,
+        cap_add: args.cap_add,
+        cap_drop: args.cap_drop,
+        kernel: args.kernel,
+    }
 }
