@@ -26,6 +26,13 @@ declare_rule! {
     /// reported; one that resolves to root only through a fallback (`${APP_UID:-0}`) is
     /// reported at medium severity.
     ///
+    /// A named user (`user: app`) is accepted: the engine looks it up in the image's
+    /// `/etc/passwd` and refuses to start when it is missing. Numeric ids are what
+    /// `named-user` asks of Dockerfiles, because Kubernetes' `runAsNonRoot` cannot verify a
+    /// name; compose and `docker run` have no such check. A non-root uid with group 0
+    /// (`user: "10001:0"`, as OpenShift-style images expect) is accepted too: the root group
+    /// grants access to group-owned files, not root's privileges.
+    ///
     /// ## Why is this bad?
     /// Root in a container is root on the host's kernel: uid 0 owns every file the container
     /// can reach through a mount, keeps the default capabilities that non-root processes lose
@@ -125,7 +132,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                     format!("{source} ends with `USER {user}` and no `user:` overrides it")
                 }
                 None => {
-                    format!("{source} sets no `USER`: runs as the base image's user, usually root")
+                    format!("{source} sets no `USER`: the container usually runs as root")
                 }
             };
             let fix = built_fix(ctx, Some(&config.described_in));
@@ -318,11 +325,11 @@ mod tests {
                 ),
                 (
                     8,
-                    "`plain/Dockerfile` sets no `USER`: runs as the base image's user, usually root"
+                    "`plain/Dockerfile` sets no `USER`: the container usually runs as root"
                 ),
                 (
                     10,
-                    "`plain/Dockerfile` (built by `plain`) sets no `USER`: runs as the base image's user, usually root"
+                    "`plain/Dockerfile` (built by `plain`) sets no `USER`: the container usually runs as root"
                 ),
                 (
                     13,
