@@ -440,7 +440,6 @@ impl SpannedProfile {
         }
         let root = json::parse(text).map_err(|(at, message)| error_at(text, at, message))?;
         let mut decoder = Decoder {
-            text,
             spans: ProfileSpans {
                 root: root.range,
                 ..ProfileSpans::default()
@@ -495,9 +494,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 type DecodeResult<T> = Result<T, (TextRange, String)>;
 
 /// Builds the model from the JSON tree with Go's decoding rules, recording spans.
-struct Decoder<'a> {
-    #[allow(dead_code)]
-    text: &'a str,
+struct Decoder {
     spans: ProfileSpans,
 }
 
@@ -519,7 +516,7 @@ const RULE_KEYS: &[&str] = &[
 const ARG_KEYS: &[&str] = &["index", "value", "valueTwo", "op"];
 const FILTER_KEYS: &[&str] = &["caps", "arches", "minKernel"];
 
-impl Decoder<'_> {
+impl Decoder {
     /// The fields of an object as Go assigns them: each key goes to the field it names exactly,
     /// else to one it names ignoring case; later keys overwrite earlier ones; unknown keys are
     /// recorded and skipped.
