@@ -9,6 +9,19 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// Every syscall of one of the `syscalls` crate's tables, by number. Its `Sysno::iter()` (0.8.1)
+/// never yields the table's last entry, because `next()` only looks below `last()`; today that
+/// entry is `file_setattr` on every architecture, which would then be unknown to lint and
+/// missing from resolutions. The last entry is chained on, and filtered out of `iter()` first so
+/// that a fixed release does not list it twice.
+macro_rules! every_sysno {
+    ($sysno:ty) => {
+        <$sysno>::iter()
+            .filter(|sysno| *sysno != <$sysno>::last())
+            .chain(std::iter::once(<$sysno>::last()))
+    };
+}
+
 /// The architectures whose syscall tables cofferdam carries, and for which it resolves
 /// profiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,10 +77,10 @@ impl Arch {
     /// Every syscall of the architecture: `(number, name)`, by number.
     pub fn syscalls(self) -> Vec<(u32, &'static str)> {
         match self {
-            Arch::X86_64 => syscalls::x86_64::Sysno::iter()
+            Arch::X86_64 => every_sysno!(syscalls::x86_64::Sysno)
                 .map(|sysno| (sysno.id().unsigned_abs(), sysno.name()))
                 .collect(),
-            Arch::Aarch64 => syscalls::aarch64::Sysno::iter()
+            Arch::Aarch64 => every_sysno!(syscalls::aarch64::Sysno)
                 .map(|sysno| (sysno.id().unsigned_abs(), sysno.name()))
                 .collect(),
         }
@@ -171,15 +184,15 @@ fn known_syscalls() -> &'static HashSet<&'static str> {
     static KNOWN: OnceLock<HashSet<&'static str>> = OnceLock::new();
     KNOWN.get_or_init(|| {
         let mut names = HashSet::with_capacity(1024);
-        names.extend(syscalls::x86_64::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::x86::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::aarch64::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::arm::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::powerpc64::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::s390x::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::riscv64::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::mips64::Sysno::iter().map(|sysno| sysno.name()));
-        names.extend(syscalls::loongarch64::Sysno::iter().map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::x86_64::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::x86::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::aarch64::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::arm::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::powerpc64::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::s390x::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::riscv64::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::mips64::Sysno).map(|sysno| sysno.name()));
+        names.extend(every_sysno!(syscalls::loongarch64::Sysno).map(|sysno| sysno.name()));
         // libseccomp's names that no kernel table spells this way: the x86 `socketcall` and
         // `ipc` multiplexed calls it exposes per operation are already covered above, but
         // Docker's profile also names ARM's private calls, which the ARM table lists under
@@ -203,6 +216,19 @@ mod tests {
         assert_eq!(Arch::X86_64.number("opne"), None);
         assert!(Arch::X86_64.syscalls().len() > 360);
         assert!(Arch::Aarch64.syscalls().len() > 290);
+    }
+
+    /// `Sysno::iter()` of syscalls 0.8.1 stops before the last entry of each table; the tables
+    /// here must still hold it, once, and numbers must stay in order.
+    #[test]
+    fn tables_keep_their_last_syscall() {
+        for arch in Arch::ALL {
+            let table = arch.syscalls();
+            assert_eq!(table.last().map(|(_, name)| *name), Some("file_setattr"));
+            assert!(table.windows(2).all(|pair| pair[0].0 < pair[1].0), "{arch}");
+        }
+        assert_eq!(Arch::X86_64.syscall_name(469), Some("file_setattr"));
+        assert!(is_known_syscall("file_setattr"));
     }
 
     #[test]

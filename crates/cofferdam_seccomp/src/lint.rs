@@ -881,7 +881,7 @@ mod tests {
             "no `architectures`: x86 and x32 syscalls kill the process on x86_64 hosts"
         );
         assert!(
-            found[2].4.starts_with("the default action allows 75 syscalls Docker's default blocks, among them `add_key`, `bpf`, `clone`,"),
+            found[2].4.starts_with("the default action allows 76 syscalls Docker's default blocks, among them `add_key`, `bpf`, `clone`,"),
             "{}",
             found[2].4
         );

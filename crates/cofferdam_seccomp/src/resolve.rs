@@ -562,6 +562,16 @@ mod tests {
         let new_ptrace = blocked(Arch::X86_64, ptrace, Kernel(6, 1));
         let opened: BTreeSet<String> = new.difference(&new_ptrace).cloned().collect();
         assert_eq!(opened, set(&["kcmp", "pidfd_getfd", "process_madvise"]));
+        // `minKernel: 4.8` includes 4.8 itself: 4.7 is still an old kernel.
+        assert_eq!(
+            blocked(Arch::X86_64, CapSet::docker_defaults(), Kernel(4, 7)),
+            old
+        );
+        assert_eq!(
+            blocked(Arch::X86_64, CapSet::docker_defaults(), Kernel(4, 8)),
+            new
+        );
+        assert_eq!(blocked(Arch::X86_64, ptrace, Kernel(4, 7)), new_ptrace);
     }
 
     #[test]
@@ -627,6 +637,8 @@ mod tests {
         if let Some(newer) = Arch::X86_64.syscall_name(highest + 1) {
             assert_eq!(verdict(newer), Verdict::Denied(38), "{newer}");
         }
+        // Up to the end of the table: the last entry (469) is there too.
+        assert_eq!(verdict("file_setattr"), Verdict::Denied(38));
         // Arguments: clone without namespace flags, socket families.
         let decide = |name, arg0| resolution.decide(name, &[arg0, 0, 0, 0, 0, 0]);
         assert_eq!(decide("clone", 0x0001_1200), Some(Verdict::Allowed));
