@@ -336,3 +336,26 @@ fn diff_against_the_default() {
     assert_eq!(code, 2);
     assert!(stderr.contains("nope.json"), "{stderr}");
 }
+
+/// On arm64, `stat` is `newfstatat` (79), which Docker's default allows: the resolved profile
+/// must name it, and `--blocked` must not report `fstatat` or the 32-bit `clock_settime64` there.
+#[test]
+fn aarch64_uses_the_kernels_names() {
+    let (code, stdout, stderr) = default(&["--arch", "aarch64"]);
+    assert_eq!(code, 0, "{stderr}");
+    let profile: Value = serde_json::from_str(&stdout).expect("profile JSON");
+    let allowed = profile["syscalls"][0]["names"].as_array().expect("names");
+    assert!(allowed.iter().any(|name| name == "newfstatat"));
+    assert!(!allowed.iter().any(|name| name == "fstatat"));
+    let (code, blocked, _) = default(&["--arch", "aarch64", "--blocked", "--cap-drop", "ALL"]);
+    assert_eq!(code, 0);
+    assert!(blocked.lines().any(|line| line == "keyctl"));
+    // Before: `fstatat` (arm64's 79 under its 32-bit name) and `clock_settime64` (32-bit only).
+    for wrong in ["fstatat", "clock_settime64"] {
+        assert!(
+            !blocked.lines().any(|line| line == wrong),
+            "{wrong}: {blocked}"
+        );
+    }
+    assert!(blocked.lines().any(|line| line == "clock_settime"));
+}

@@ -81,7 +81,10 @@ impl Arch {
                 .map(|sysno| (sysno.id().unsigned_abs(), sysno.name()))
                 .collect(),
             Arch::Aarch64 => every_sysno!(syscalls::aarch64::Sysno)
-                .map(|sysno| (sysno.id().unsigned_abs(), sysno.name()))
+                .filter_map(|sysno| {
+                    let number = sysno.id().unsigned_abs();
+                    aarch64_name(number, sysno.name()).map(|name| (number, name))
+                })
                 .collect(),
         }
     }
@@ -93,10 +96,12 @@ impl Arch {
                 .parse::<syscalls::x86_64::Sysno>()
                 .ok()
                 .map(|sysno| sysno.id().unsigned_abs()),
+            Arch::Aarch64 if name == "newfstatat" => Some(AARCH64_NEWFSTATAT),
             Arch::Aarch64 => name
                 .parse::<syscalls::aarch64::Sysno>()
                 .ok()
-                .map(|sysno| sysno.id().unsigned_abs()),
+                .map(|sysno| sysno.id().unsigned_abs())
+                .filter(|number| aarch64_name(*number, name) == Some(name)),
         }
     }
 
@@ -105,12 +110,30 @@ impl Arch {
         let id = usize::try_from(number).ok()?;
         match self {
             Arch::X86_64 => syscalls::x86_64::Sysno::new(id).map(|sysno| sysno.name()),
-            Arch::Aarch64 => syscalls::aarch64::Sysno::new(id).map(|sysno| sysno.name()),
+            Arch::Aarch64 => syscalls::aarch64::Sysno::new(id)
+                .and_then(|sysno| aarch64_name(number, sysno.name())),
         }
     }
 
     /// Every architecture cofferdam resolves for.
     pub const ALL: [Arch; 2] = [Arch::X86_64, Arch::Aarch64];
+}
+
+/// arm64's number for `newfstatat`.
+const AARCH64_NEWFSTATAT: u32 = 79;
+
+/// The kernel's and libseccomp's name for an entry of the `syscalls` crate's aarch64 table, or
+/// `None` for an entry arm64 does not have. That table (0.8.1) follows asm-generic/unistd.h as a
+/// 32-bit ABI sees it: number 79 is `fstatat` where arm64, a 64-bit ABI with
+/// `__ARCH_WANT_NEW_STAT`, has `newfstatat`, and it lists the `*_time64` calls 403–423, which
+/// exist only where `__BITS_PER_LONG == 32`. Taken as they are, Docker's `newfstatat` would match
+/// nothing, so `stat` would be reported blocked and left out of resolved profiles.
+fn aarch64_name(number: u32, name: &str) -> Option<&str> {
+    match number {
+        AARCH64_NEWFSTATAT => Some("newfstatat"),
+        403..=423 => None,
+        _ => Some(name),
+    }
 }
 
 impl std::fmt::Display for Arch {
@@ -229,6 +252,26 @@ mod tests {
         }
         assert_eq!(Arch::X86_64.syscall_name(469), Some("file_setattr"));
         assert!(is_known_syscall("file_setattr"));
+    }
+
+    /// arm64 names as the kernel and libseccomp spell them, without the 32-bit-only calls.
+    #[test]
+    fn aarch64_names_are_the_kernels() {
+        assert_eq!(Arch::Aarch64.number("newfstatat"), Some(79));
+        assert_eq!(Arch::Aarch64.syscall_name(79), Some("newfstatat"));
+        assert_eq!(Arch::Aarch64.number("fstatat"), None);
+        assert_eq!(Arch::Aarch64.number("clock_gettime64"), None);
+        assert_eq!(Arch::Aarch64.syscall_name(403), None);
+        assert_eq!(Arch::Aarch64.number("clock_gettime"), Some(113));
+        let table = Arch::Aarch64.syscalls();
+        assert!(table.contains(&(79, "newfstatat")));
+        assert!(!table.iter().any(|(number, _)| (403..=423).contains(number)));
+        for (number, name) in table {
+            assert_eq!(Arch::Aarch64.number(name), Some(number), "{name}");
+            assert_eq!(Arch::Aarch64.syscall_name(number), Some(name), "{number}");
+        }
+        // x86_64 already says `newfstatat`.
+        assert_eq!(Arch::X86_64.number("newfstatat"), Some(262));
     }
 
     #[test]

@@ -608,6 +608,10 @@ mod tests {
         assert_eq!(resolution.verdicts["clone"], Verdict::ArgumentFilter);
         assert_eq!(resolution.verdicts["clone3"], Verdict::Denied(38));
         assert_eq!(resolution.verdicts["openat"], Verdict::Allowed);
+        // `stat` on arm64 is `newfstatat` (79), which the profile allows.
+        assert_eq!(resolution.verdicts["newfstatat"], Verdict::Allowed);
+        assert!(!resolution.verdicts.contains_key("fstatat"));
+        assert!(!resolution.verdicts.contains_key("clock_gettime64"));
         let admin = blocked(Arch::Aarch64, caps(&["SYS_ADMIN"], &[]), Kernel(6, 1));
         assert!(!admin.contains("mount") && admin.contains("keyctl"));
     }
