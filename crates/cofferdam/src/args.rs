@@ -299,6 +299,25 @@ pub(crate) enum SeccompCommand {
     /// syscalls B lets through that A does not, with risk notes, `-` the reverse, `~` those
     /// both block differently. Exit status: 0, or 2 when a profile cannot be read or decoded.
     Diff(SeccompDiffArgs),
+    /// Run a command under ptrace and write the smallest profile that lets it run: every
+    /// syscall of every process and thread it starts (forks, clones, execs followed), for each
+    /// architecture seen (`x86_64` and i386 on `x86_64` hosts), allowed; everything else fails
+    /// with EPERM. Each syscall costs one seccomp stop (a filter returns `SECCOMP_RET_TRACE`),
+    /// not the two of `strace -f`.
+    ///
+    /// The command's stdin, stdout and stderr pass through; the profile goes to --output, or to
+    /// stdout after the command's own output. Exit status: the command's (128 + N when signal
+    /// N killed it), or 2 when it cannot be started or traced (e.g. ptrace is not permitted).
+    Record(SeccompRecordArgs),
+    /// Run a command under a profile with denials reported instead of silently failing: each
+    /// syscall the profile would deny is logged on stderr (name, arguments, program) and then
+    /// fails as the profile says (errno; kill actions kill the process); a summary such as
+    /// `would be denied: openat2 (3×, /usr/bin/app)` ends the run.
+    ///
+    /// Exit status: the command's when nothing would be denied, 3 when something would be (or
+    /// was, with --enforce: then the command's status), 2 when the profile cannot be read or
+    /// compiled or the command cannot be started or traced.
+    Test(SeccompTestArgs),
 }
 
 /// The container a profile is resolved for.
@@ -375,4 +394,55 @@ pub(crate) struct SeccompDefaultArgs {
     /// `text` (with `--blocked`, one name per line; otherwise indented JSON) or `json`.
     #[arg(long, value_enum, default_value_t = CapsFormat::Text)]
     pub(crate) format: CapsFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompRecordArgs {
+    /// Write the profile to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Add what this run needs to the profile already in --output (created if missing), so
+    /// that several runs (start-up, requests, shutdown) build one profile.
+    #[arg(long, requires = "output")]
+    pub(crate) merge: bool,
+
+    /// The command to run and its arguments (after `--`).
+    #[arg(
+        value_name = "COMMAND",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub(crate) command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompTestArgs {
+    /// The profile (Docker's JSON format) to run the command under.
+    #[arg(long, value_name = "PROFILE")]
+    pub(crate) profile: PathBuf,
+
+    /// Run with the real filter only: denied syscalls fail as the profile says, nothing is
+    /// traced or reported, the exit status is the command's.
+    #[arg(long)]
+    pub(crate) enforce: bool,
+
+    /// Capabilities the container would have beyond Docker's defaults (for rules with
+    /// `includes`/`excludes` caps); repeatable and comma-separated.
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_add: Vec<String>,
+
+    /// Capabilities removed from Docker's defaults (`ALL` removes every one).
+    #[arg(long, value_name = "CAP", value_delimiter = ',')]
+    pub(crate) cap_drop: Vec<String>,
+
+    /// The command to run and its arguments (after `--`).
+    #[arg(
+        value_name = "COMMAND",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub(crate) command: Vec<std::ffi::OsString>,
 }

@@ -10,7 +10,11 @@ pub mod arch;
 pub mod caps;
 pub mod default;
 pub mod diff;
+pub mod filter;
 
 pub mod lint;
 pub mod profile;
+pub mod record;
 pub mod resolve;
+pub mod supervise;
+pub mod trace;

@@ -7,6 +7,7 @@ mod graph;
 mod harden_run;
 mod rules;
 mod seccomp;
+mod seccomp_trace;
 
 use std::io::{BufWriter, Write};
 
@@ -76,6 +77,26 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                 json: args.format == crate::args::CapsFormat::Json,
             };
             seccomp::diff(&settings, &mut out)?
+        }
+        Command::Seccomp(crate::args::SeccompCommand::Record(args)) => {
+            let settings = seccomp_trace::RecordSettings {
+                output: args.output,
+                merge: args.merge,
+                command: args.command,
+            };
+            let code = seccomp_trace::record(&settings, &mut out, &mut std::io::stderr())?;
+            seccomp_trace::exit(code, &mut out)
+        }
+        Command::Seccomp(crate::args::SeccompCommand::Test(args)) => {
+            let settings = seccomp_trace::TestSettings {
+                profile: args.profile,
+                enforce: args.enforce,
+                cap_add: args.cap_add,
+                cap_drop: args.cap_drop,
+                command: args.command,
+            };
+            let code = seccomp_trace::test(&settings, &mut std::io::stderr())?;
+            seccomp_trace::exit(code, &mut out)
         }
         Command::Caps(args) => {
             let request = match args.command {
