@@ -407,6 +407,11 @@ pub(crate) struct SeccompRecordArgs {
     #[arg(long, requires = "output")]
     pub(crate) merge: bool,
 
+    /// Run the command on one CPU, the tracer's: several times faster to trace on virtual
+    /// machines (no cross-CPU wake-up per syscall), but the command sees a single CPU.
+    #[arg(long)]
+    pub(crate) one_cpu: bool,
+
     /// The command to run and its arguments (after `--`).
     #[arg(
         value_name = "COMMAND",

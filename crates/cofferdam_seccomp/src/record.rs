@@ -5,7 +5,9 @@
 //! handler only sets a bit per (ABI, number). Names come from the ABI's table when the run is
 //! over. The profile allows exactly the names seen (the union over ABIs: a Docker profile names
 //! syscalls, not numbers), lists the ABIs seen in `architectures`, and fails everything else with
-//! EPERM (`SCMP_ACT_ERRNO`, `defaultErrnoRet: 1`). [`merge`] adds a recording to an existing
+//! EPERM (`SCMP_ACT_ERRNO`, `defaultErrnoRet: 1`). With `Command::one_cpu` the command runs on
+//! the tracer's CPU, which makes each stop several times cheaper on virtual machines (see
+//! `bench/seccomp.sh`). [`merge`] adds a recording to an existing
 //! profile, so that several runs (start-up, requests, shutdown) build one profile.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -70,6 +70,12 @@ pub struct Command {
     path: CString,
     argv: Vec<CString>,
     envp: Vec<CString>,
+    /// Run the command (and the tracer) on the CPU the tracer is on. Every traced syscall wakes
+    /// the tracer and then the tracee; on one CPU that is a plain context switch, across CPUs an
+    /// inter-processor interrupt, which is several times dearer in a virtual machine. The
+    /// command then sees one CPU (`nproc`, `sched_getaffinity`), which can change how many
+    /// threads it starts.
+    pub one_cpu: bool,
 }
 
 impl Command {
@@ -103,6 +109,7 @@ impl Command {
             name,
             argv,
             envp,
+            one_cpu: false,
         })
     }
 }
@@ -374,6 +381,44 @@ impl Drop for IgnoreInterrupts {
     }
 }
 
+/// The calling thread bound to the CPU it runs on, until dropped; a child forked meanwhile
+/// inherits the binding.
+struct OnThisCpu {
+    saved: libc::cpu_set_t,
+}
+
+impl OnThisCpu {
+    fn new() -> Option<OnThisCpu> {
+        // SAFETY: `cpu_set_t` is plain data, all zeroes is an empty set; sched_getaffinity and
+        // sched_setaffinity read and write exactly `size_of::<cpu_set_t>()` bytes of the sets
+        // given, for the calling thread (pid 0).
+        unsafe {
+            let size = std::mem::size_of::<libc::cpu_set_t>();
+            let mut saved: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, size, &raw mut saved) != 0 {
+                return None;
+            }
+            let cpu = usize::try_from(libc::sched_getcpu()).ok()?;
+            let mut one: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut one);
+            (libc::sched_setaffinity(0, size, &raw const one) == 0).then_some(OnThisCpu { saved })
+        }
+    }
+}
+
+impl Drop for OnThisCpu {
+    fn drop(&mut self) {
+        // SAFETY: restoring the set saved in `new`, of the size the kernel expects.
+        unsafe {
+            libc::sched_setaffinity(
+                0,
+                std::mem::size_of::<libc::cpu_set_t>(),
+                &raw const self.saved,
+            );
+        }
+    }
+}
+
 /// Waits for any tracee or child of this thread: `(pid, raw status)`, or `None` when none is
 /// left. `__WNOTHREAD` keeps other threads' children out (a test harness runs several tracers,
 /// and other children, in one process).
@@ -556,6 +601,11 @@ pub fn run(
         }
     };
     let plan = prepare(command, filter, Some((sync_read, sync_write)), report_write);
+    let _pinned = if command.one_cpu {
+        OnThisCpu::new()
+    } else {
+        None
+    };
     let spawned = spawn(&plan);
     close(sync_read);
     close(report_write);

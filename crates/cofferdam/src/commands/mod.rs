@@ -82,6 +82,7 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
             let settings = seccomp_trace::RecordSettings {
                 output: args.output,
                 merge: args.merge,
+                one_cpu: args.one_cpu,
                 command: args.command,
             };
             let code = seccomp_trace::record(&settings, &mut out, &mut std::io::stderr())?;

@@ -28,6 +28,7 @@ pub(crate) const WOULD_DENY: i32 = 3;
 pub(crate) struct RecordSettings {
     pub(crate) output: Option<PathBuf>,
     pub(crate) merge: bool,
+    pub(crate) one_cpu: bool,
     pub(crate) command: Vec<OsString>,
 }
 
@@ -67,7 +68,8 @@ pub(crate) fn record(
         Some(path) if settings.merge && path.exists() => Some(read_profile(path)?),
         _ => None,
     };
-    let command = Command::new(&settings.command)?;
+    let mut command = Command::new(&settings.command)?;
+    command.one_cpu = settings.one_cpu;
     let recording = record::record(&command)?;
     let profile = match existing {
         Some(existing) => record::merge(existing, &recording),
@@ -99,11 +101,7 @@ fn describe(recording: &Recording, settings: &RecordSettings) -> String {
         .iter()
         .map(|(abi, names)| format!("{} {abi}", names.len()))
         .collect();
-    let tasks = if recording.tasks == 1 {
-        "1 process".to_owned()
-    } else {
-        format!("{} processes and threads", recording.tasks)
-    };
+    let tasks = tasks(recording.tasks);
     let target = match (&settings.output, settings.merge) {
         (Some(path), true) => format!("merged into {}", path.display()),
         (Some(path), false) => format!("written to {}", path.display()),
@@ -119,6 +117,15 @@ fn describe(recording: &Recording, settings: &RecordSettings) -> String {
         },
         recording.calls,
     )
+}
+
+/// `1 process`, `3 processes and threads`.
+fn tasks(count: usize) -> String {
+    if count == 1 {
+        "1 process".to_owned()
+    } else {
+        format!("{count} processes and threads")
+    }
 }
 
 /// The host kernel's release, for `minKernel` conditions.
@@ -170,10 +177,9 @@ pub(crate) fn test(settings: &TestSettings, err: &mut dyn Write) -> Result<i32> 
     if supervision.denied.is_empty() {
         writeln!(
             err,
-            "cofferdam: nothing would be denied by {} ({} process{} and threads traced)",
+            "cofferdam: nothing would be denied by {} ({} traced)",
             settings.profile.display(),
-            supervision.tasks,
-            if supervision.tasks == 1 { "" } else { "es" },
+            tasks(supervision.tasks),
         )?;
         return Ok(supervision.exit_code);
     }
@@ -213,6 +219,7 @@ mod tests {
         let settings = super::RecordSettings {
             output: None,
             merge: false,
+            one_cpu: false,
             command: vec!["cofferdam-no-such-command".into()],
         };
         let error = super::record(&settings, &mut Vec::new(), &mut Vec::new()).unwrap_err();
