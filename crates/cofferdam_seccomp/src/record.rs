@@ -2,18 +2,26 @@
 //! turn what it called into the smallest Docker-format profile that lets it do so again.
 //!
 //! The filter is one instruction (`SECCOMP_RET_TRACE`), so each syscall costs one stop; the
-//! handler only sets a bit per (ABI, number). Names come from the ABI's table when the run is
-//! over. The profile allows exactly the names seen (the union over ABIs: a Docker profile names
-//! syscalls, not numbers), lists the ABIs seen in `architectures`, and fails everything else with
-//! EPERM (`SCMP_ACT_ERRNO`, `defaultErrnoRet: 1`). With `Command::one_cpu` the command runs on
-//! the tracer's CPU, which makes each stop several times cheaper on virtual machines (see
-//! `bench/seccomp.sh`). [`merge`] adds a recording to an existing
-//! profile, so that several runs (start-up, requests, shutdown) build one profile.
+//! handler sets a bit per (ABI, number), and names come from the ABI's table when the run is
+//! over. With `Command::one_cpu` the command runs on the tracer's CPU, which makes each stop
+//! several times cheaper on virtual machines (see `bench/seccomp.sh`).
+//!
+//! The profile allows the names seen (the union over ABIs: a Docker profile names syscalls, not
+//! numbers), lists the ABIs seen in `architectures`, and fails everything else with EPERM
+//! (`SCMP_ACT_ERRNO`, `defaultErrnoRet: 1`). The syscalls Docker's default decides by their
+//! arguments (`clone` without namespace flags, `socket` without `AF_ALG`/`AF_VSOCK`, a few
+//! `personality` values) are checked call by call against Docker's rules, for a container with
+//! Docker's default capabilities; when every recorded call passes, the profile carries those
+//! rules instead of allowing the syscall outright, so a recording is never wider than Docker's
+//! default where Docker looks at arguments. [`merge`] adds a recording to an existing profile, so
+//! that several runs (start-up, requests, shutdown) build one profile.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::caps::CapSet;
 use crate::filter::{Abi, Program};
 use crate::profile::{Action, Profile, Rule};
+use crate::resolve::{Arch, Kernel, Resolution, Verdict, resolve, resolved_profile};
 use crate::trace::{self, Answer, Call, Command, Handler, TraceError};
 
 /// What a recording saw.
@@ -21,6 +29,9 @@ use crate::trace::{self, Answer, Call, Command, Handler, TraceError};
 pub struct Recording {
     /// Syscall names by ABI, sorted.
     pub syscalls: BTreeMap<Abi, BTreeSet<&'static str>>,
+    /// For the syscalls Docker's default decides by their arguments, recorded on the host's ABI:
+    /// whether every call passed Docker's rules.
+    pub within_docker_rules: BTreeMap<&'static str, bool>,
     /// Calls the tables cannot name: `(AUDIT_ARCH, number)`.
     pub unknown: BTreeSet<(u32, u64)>,
     /// The command's exit status: its code, or 128 + the signal that killed it.
@@ -38,20 +49,69 @@ impl Recording {
     }
 }
 
-/// Numbers seen per ABI: a bit per number below 1024, a set for the rest (x32 numbers).
-#[derive(Default)]
-struct Seen {
+/// Docker's default profile for a container with Docker's default capabilities: what it does
+/// with each syscall, and its rules for those it decides by their arguments. The kernel version
+/// only matters to rules with `minKernel`, none of which looks at arguments; 6.1 stands for any
+/// recent kernel.
+struct DockerRules {
+    resolution: Resolution,
+    rules: BTreeMap<&'static str, Vec<Rule>>,
+}
+
+impl DockerRules {
+    fn new(arch: Arch) -> DockerRules {
+        let profile = crate::default::docker_default();
+        let (caps, kernel) = (CapSet::docker_defaults(), Kernel(6, 1));
+        let resolution = resolve(profile, arch, caps, kernel);
+        let resolved = resolved_profile(profile, arch, caps, kernel);
+        let mut rules: BTreeMap<&'static str, Vec<Rule>> = BTreeMap::new();
+        for (name, verdict) in &resolution.verdicts {
+            if *verdict != Verdict::ArgumentFilter {
+                continue;
+            }
+            let own: Vec<Rule> = resolved
+                .syscalls
+                .iter()
+                .filter(|rule| !rule.args.is_empty() && rule.all_names().any(|n| n == *name))
+                .map(|rule| Rule {
+                    names: vec![(*name).to_owned()],
+                    name: None,
+                    comment: Some(format!("{name}: Docker's default argument rule")),
+                    ..rule.clone()
+                })
+                .collect();
+            rules.insert(name, own);
+        }
+        DockerRules { resolution, rules }
+    }
+}
+
+/// Numbers seen per ABI: a bit per number below 1024, a set for the rest (x32 numbers); and for
+/// the host ABI's argument-filtered syscalls, whether each call passed Docker's rules.
+struct Seen<'a> {
+    native: Abi,
+    docker: &'a DockerRules,
+    /// Host-ABI numbers of the syscalls Docker decides by their arguments.
+    watched: HashMap<u64, &'static str>,
+    within: BTreeMap<&'static str, bool>,
     bits: BTreeMap<Abi, [u64; 16]>,
     high: BTreeSet<(Abi, u64)>,
     unknown: BTreeSet<(u32, u64)>,
 }
 
-impl Handler for Seen {
+impl Handler for Seen<'_> {
     fn call(&mut self, call: &Call) -> Answer {
         match call.abi {
             Some(abi) if call.nr < 1024 => {
                 let words = self.bits.entry(abi).or_insert([0; 16]);
                 words[(call.nr / 64) as usize] |= 1 << (call.nr % 64);
+                if abi == self.native
+                    && let Some(name) = self.watched.get(&call.nr)
+                {
+                    let passes =
+                        self.docker.resolution.decide(name, &call.args) == Some(Verdict::Allowed);
+                    *self.within.entry(name).or_insert(true) &= passes;
+                }
             }
             Some(abi) => {
                 self.high.insert((abi, call.nr));
@@ -66,13 +126,32 @@ impl Handler for Seen {
 
 /// Runs `command` to completion under the tracer and returns what it called.
 pub fn record(command: &Command) -> Result<Recording, TraceError> {
-    let mut seen = Seen::default();
+    let arch = Arch::native().ok_or_else(|| {
+        TraceError::NotPermitted("recording needs an x86_64 or aarch64 host".to_owned())
+    })?;
+    let native = Abi::native(arch);
+    let docker = DockerRules::new(arch);
+    let watched = docker
+        .rules
+        .keys()
+        .filter_map(|name| arch.number(name).map(|nr| (u64::from(nr), *name)))
+        .collect();
+    let mut seen = Seen {
+        native,
+        docker: &docker,
+        watched,
+        within: BTreeMap::new(),
+        bits: BTreeMap::new(),
+        high: BTreeSet::new(),
+        unknown: BTreeSet::new(),
+    };
     let outcome = trace::run(command, &Program::trace_all(), &mut seen)?;
     let mut recording = Recording {
         exit_code: outcome.exit_code,
         tasks: outcome.tasks,
         calls: outcome.stops,
         unknown: seen.unknown,
+        within_docker_rules: seen.within,
         ..Recording::default()
     };
     let numbers = seen
@@ -110,48 +189,84 @@ fn architectures(recording: &Recording) -> Vec<String> {
 
 /// The smallest allow-list profile for a recording.
 pub fn profile(recording: &Recording) -> Profile {
-    Profile {
-        default_action: Action::Errno.name().to_owned(),
-        default_errno_ret: Some(1),
-        architectures: architectures(recording),
-        arch_map: Vec::new(),
-        syscalls: vec![Rule {
-            names: recording.names().into_iter().map(str::to_owned).collect(),
-            action: Action::Allow.name().to_owned(),
-            comment: Some(COMMENT.to_owned()),
-            ..Rule::default()
-        }],
-    }
+    merge(
+        Profile {
+            default_action: Action::Errno.name().to_owned(),
+            default_errno_ret: Some(1),
+            ..Profile::default()
+        },
+        recording,
+    )
 }
 
-/// `existing` with what `recording` needs added: the names it does not already allow outright
-/// join its first unconditional allow rule (one is added if it has none), and the ABIs seen join
-/// `architectures`. Everything else in `existing` (argument filters, capability conditions,
-/// other actions) is kept as written.
+/// Whether `rule` allows its names outright, for every container.
+fn allows_outright(rule: &Rule) -> bool {
+    rule.action_kind() == Some(Action::Allow)
+        && rule.args.is_empty()
+        && rule.includes.is_empty()
+        && rule.excludes.is_empty()
+}
+
+/// `existing` with what `recording` needs added. A name it does not allow outright joins its
+/// first plain allow rule (one is put first if it has none), except that a syscall Docker decides
+/// by its arguments, whose recorded calls all pass Docker's rules, gets those rules instead
+/// (unless `existing` already has them). The ABIs seen join `architectures`. Everything else in
+/// `existing` (argument filters, capability conditions, other actions) is kept as written.
 pub fn merge(mut existing: Profile, recording: &Recording) -> Profile {
-    let unconditional_allow = |rule: &Rule| {
-        rule.action_kind() == Some(Action::Allow)
-            && rule.args.is_empty()
-            && rule.includes.is_empty()
-            && rule.excludes.is_empty()
-    };
+    let arch = Arch::native().unwrap_or(Arch::X86_64);
+    let docker = DockerRules::new(arch);
+    let native_names = recording
+        .syscalls
+        .get(&Abi::native(arch))
+        .cloned()
+        .unwrap_or_default();
+    // A name recorded on another ABI too had calls whose arguments were not checked.
+    let elsewhere: BTreeSet<&str> = recording
+        .syscalls
+        .iter()
+        .filter(|(abi, _)| **abi != Abi::native(arch))
+        .flat_map(|(_, names)| names.iter().copied())
+        .collect();
     let allowed: BTreeSet<String> = existing
         .syscalls
         .iter()
-        .filter(|rule| unconditional_allow(rule))
+        .filter(|rule| allows_outright(rule))
         .flat_map(|rule| rule.all_names().map(str::to_owned))
         .collect();
-    let missing: Vec<String> = recording
-        .names()
-        .into_iter()
-        .filter(|name| !allowed.contains(*name))
-        .map(str::to_owned)
-        .collect();
+
+    let mut missing: Vec<String> = Vec::new();
+    let mut argument_rules: Vec<Rule> = Vec::new();
+    for name in recording.names() {
+        if allowed.contains(name) {
+            continue;
+        }
+        let docker_rules = docker.rules.get(name).filter(|_| {
+            native_names.contains(name)
+                && !elsewhere.contains(name)
+                && recording.within_docker_rules.get(name) == Some(&true)
+        });
+        match docker_rules {
+            Some(rules) if !rules.is_empty() => {
+                for rule in rules {
+                    let present = existing.syscalls.iter().any(|other| {
+                        other.all_names().any(|n| n == name)
+                            && other.action == rule.action
+                            && other.errno_ret == rule.errno_ret
+                            && other.args == rule.args
+                    });
+                    if !present {
+                        argument_rules.push(rule.clone());
+                    }
+                }
+            }
+            _ => missing.push(name.to_owned()),
+        }
+    }
     if !missing.is_empty() {
         match existing
             .syscalls
             .iter_mut()
-            .find(|rule| unconditional_allow(rule) && rule.name.is_none())
+            .find(|rule| allows_outright(rule) && rule.name.is_none())
         {
             Some(rule) => {
                 rule.names.extend(missing);
@@ -169,6 +284,7 @@ pub fn merge(mut existing: Profile, recording: &Recording) -> Profile {
             ),
         }
     }
+    existing.syscalls.extend(argument_rules);
     for name in architectures(recording) {
         if !existing.architectures.contains(&name) {
             existing.architectures.push(name);
@@ -195,6 +311,11 @@ mod tests {
         }
     }
 
+    #[cfg(target_arch = "x86_64")]
+    const NATIVE: Abi = Abi::X86_64;
+    #[cfg(not(target_arch = "x86_64"))]
+    const NATIVE: Abi = Abi::Aarch64;
+
     #[test]
     fn a_profile_allows_what_was_seen_on_each_abi() {
         let written = profile(&recording(&[
@@ -216,6 +337,53 @@ mod tests {
         // What we write, the engine's reader reads back.
         let text = serde_json::to_string_pretty(&written).unwrap();
         assert_eq!(Profile::parse(&text).unwrap(), written);
+    }
+
+    #[test]
+    fn argument_filtered_syscalls_keep_dockers_rules_when_every_call_passed_them() {
+        let mut seen = recording(&[(NATIVE, &["read", "clone", "socket", "personality"])]);
+        seen.within_docker_rules = [("clone", true), ("socket", false), ("personality", true)]
+            .into_iter()
+            .collect();
+        let written = profile(&seen);
+        // socket had a call Docker would refuse (AF_VSOCK, say): allowed outright.
+        assert_eq!(written.syscalls[0].names, ["read", "socket"]);
+        let rest: Vec<(&str, &str, u64)> = written.syscalls[1..]
+            .iter()
+            .map(|rule| {
+                (
+                    rule.names[0].as_str(),
+                    rule.args[0].op.as_str(),
+                    rule.args[0].value,
+                )
+            })
+            .collect();
+        assert!(
+            rest.contains(&("clone", "SCMP_CMP_MASKED_EQ", 0x7e02_0000)),
+            "{rest:?}"
+        );
+        assert!(
+            rest.contains(&("personality", "SCMP_CMP_EQ", 0xffff_ffff)),
+            "{rest:?}"
+        );
+        assert!(
+            written.syscalls[1..]
+                .iter()
+                .all(|rule| rule.includes.is_empty()
+                    && rule.excludes.is_empty()
+                    && rule.action == "SCMP_ACT_ALLOW")
+        );
+        // Merging the same recording again adds nothing.
+        assert_eq!(merge(written.clone(), &seen), written);
+        // Recorded on i386 as well: its arguments were not checked, so allowed outright.
+        let mut both = seen.clone();
+        both.syscalls
+            .insert(Abi::X86, ["clone"].into_iter().collect());
+        assert!(
+            profile(&both).syscalls[0]
+                .names
+                .contains(&"clone".to_owned())
+        );
     }
 
     #[test]
