@@ -223,7 +223,8 @@ impl Abi {
     pub fn syscall_name(self, nr: u64) -> Option<&'static str> {
         let id = usize::try_from(nr).ok()?;
         match self {
-            Abi::X86_64 => syscalls::x86_64::Sysno::new(id).map(|sysno| sysno.name()),
+            // The host ABIs use `crate::arch`'s tables, which correct the crate's names.
+            Abi::X86_64 => Arch::X86_64.syscall_name(u32::try_from(nr).ok()?),
             Abi::X86 => syscalls::x86::Sysno::new(id).map(|sysno| sysno.name()),
             Abi::X32 => {
                 let id = id.checked_sub(X32_SYSCALL_BIT as usize)?;
@@ -233,7 +234,7 @@ impl Abi {
                     syscalls::x86_64::Sysno::new(id).map(|sysno| sysno.name())
                 }
             }
-            Abi::Aarch64 => syscalls::aarch64::Sysno::new(id).map(|sysno| sysno.name()),
+            Abi::Aarch64 => Arch::Aarch64.syscall_name(u32::try_from(nr).ok()?),
             Abi::Arm => syscalls::arm::Sysno::new(id).map(|sysno| sysno.name()),
         }
     }
@@ -1342,6 +1343,7 @@ mod tests {
             assert!(table.windows(2).all(|pair| pair[0].0 < pair[1].0), "{abi}");
         }
         assert_eq!(Abi::X86_64.syscall_name(39), Some("getpid"));
+        assert_eq!(Abi::Aarch64.syscall_name(79), Some("newfstatat"));
         assert_eq!(
             Abi::X32.syscall_name(u64::from(X32_SYSCALL_BIT + 39)),
             Some("getpid")
