@@ -314,9 +314,9 @@ pub(crate) enum SeccompCommand {
     /// fails as the profile says (errno; kill actions kill the process); a summary such as
     /// `would be denied: openat2 (3×, /usr/bin/app)` ends the run.
     ///
-    /// Exit status: the command's when nothing would be denied, 3 when something would be (or
-    /// was, with --enforce: then the command's status), 2 when the profile cannot be read or
-    /// compiled or the command cannot be started or traced.
+    /// Exit status: the command's when nothing would be denied, 3 when something would be
+    /// (with --enforce, always the command's), 2 when the profile cannot be read or compiled or
+    /// the command cannot be started or traced.
     Test(SeccompTestArgs),
 }
 
