@@ -102,6 +102,20 @@ pub struct Tmpfs {
 }
 
 impl Tmpfs {
+    /// The short syntax shared by compose `tmpfs:` and `docker run --tmpfs`:
+    /// `target[:options]`, options comma-separated.
+    pub fn parse(text: &str) -> Tmpfs {
+        let (target, options) = text.split_once(':').unwrap_or((text, ""));
+        Tmpfs {
+            target: target.to_owned(),
+            options: options
+                .split(',')
+                .map(|option| option.trim().to_owned())
+                .filter(|option| !option.is_empty())
+                .collect(),
+        }
+    }
+
     pub fn has_option(&self, name: &str) -> bool {
         self.options.iter().any(|option| {
             option == name
@@ -140,6 +154,80 @@ pub struct Mount {
     pub propagation: Option<String>,
 }
 
+impl Mount {
+    /// The short syntax shared by compose `volumes:` and `docker run -v`:
+    /// `[source:]target[:options]`. A host path (absolute, relative, `~`, a drive letter, or an
+    /// expansion that names a directory such as `$PWD/data`) is a bind mount, anything else a
+    /// named volume; a bare target is an anonymous volume. Windows drive letters are not
+    /// separators. Returns the mount, with `source_range` left for the caller to place, and the
+    /// byte length of the source in `text`.
+    pub fn parse_short(text: &str) -> (Mount, usize) {
+        let mut parts: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        loop {
+            let rest = &text[start..];
+            let bytes = rest.as_bytes();
+            let skip = if bytes.len() >= 3
+                && bytes[0].is_ascii_alphabetic()
+                && bytes[1] == b':'
+                && matches!(bytes[2], b'\\' | b'/')
+            {
+                2
+            } else {
+                0
+            };
+            if let Some(at) = rest[skip..].find(':') {
+                parts.push((start, start + skip + at));
+                start += skip + at + 1;
+            } else {
+                parts.push((start, text.len()));
+                break;
+            }
+        }
+        let part = |index: usize| parts.get(index).map_or("", |&(from, to)| &text[from..to]);
+        let (source, target, options) = match parts.len() {
+            1 => ("", part(0), ""),
+            2 => (part(0), part(1), ""),
+            _ => (part(0), part(1), part(2)),
+        };
+        let is_path = source.starts_with(['/', '.', '~', '\\'])
+            || source.as_bytes().get(1) == Some(&b':')
+            || (source.starts_with('$') && (source.contains('/') || is_path_variable(source)));
+        let options: Vec<&str> = options.split(',').collect();
+        let mount = Mount {
+            kind: if is_path {
+                MountKind::Bind
+            } else {
+                MountKind::Volume
+            },
+            source: source.to_owned(),
+            target: target.to_owned(),
+            read_only: options
+                .iter()
+                .any(|option| *option == "ro" || *option == "readonly"),
+            source_range: TextRange::default(),
+            propagation: options
+                .iter()
+                .rfind(|option| {
+                    matches!(
+                        **option,
+                        "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate"
+                    )
+                })
+                .map(|option| (*option).to_owned()),
+        };
+        (mount, source.len())
+    }
+}
+
+/// Variables that hold a directory: `$PWD`, `$(pwd)`, `${HOME}`.
+fn is_path_variable(text: &str) -> bool {
+    matches!(
+        text,
+        "$PWD" | "${PWD}" | "$(pwd)" | "`pwd`" | "$HOME" | "${HOME}" | "$TMPDIR" | "${TMPDIR}"
+    )
+}
+
 /// A device mapping: `/dev/fuse`, `/dev/sda:/dev/xvda:rwm`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Device {
@@ -147,6 +235,39 @@ pub struct Device {
     pub container: String,
     /// cgroup permissions: some of `r`, `w`, `m`; Docker's default is `rwm`.
     pub permissions: String,
+}
+
+impl Device {
+    /// The short syntax shared by compose `devices:` and `docker run --device`, read as Docker's
+    /// `parseDevice` does: `host[:container][:permissions]`, where a second part made only of
+    /// `r`, `w` and `m` is the permissions.
+    pub fn parse(text: &str) -> Device {
+        let parts: Vec<&str> = text.split(':').collect();
+        let host = parts[0].to_owned();
+        let mut container = String::new();
+        let mut permissions = "rwm".to_owned();
+        if let Some(second) = parts.get(1) {
+            let is_mode = !second.is_empty()
+                && second.len() <= 3
+                && second.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
+            if is_mode && parts.len() == 2 {
+                (*second).clone_into(&mut permissions);
+            } else {
+                (*second).clone_into(&mut container);
+            }
+        }
+        if let Some(third) = parts.get(2) {
+            (*third).clone_into(&mut permissions);
+        }
+        if container.is_empty() {
+            container.clone_from(&host);
+        }
+        Device {
+            host,
+            container,
+            permissions,
+        }
+    }
 }
 
 /// A restart policy.

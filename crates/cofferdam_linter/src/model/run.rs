@@ -1193,7 +1193,9 @@ impl Lowering {
                 }
                 "tmpfs" => {
                     self.key("tmpfs", flag);
-                    self.spec.tmpfs.push(Spanned::new(parse_tmpfs(text), range));
+                    self.spec
+                        .tmpfs
+                        .push(Spanned::new(Tmpfs::parse(text), range));
                 }
                 "volume" => {
                     self.key("volumes", flag);
@@ -1205,7 +1207,7 @@ impl Lowering {
                     self.key("devices", flag);
                     self.spec
                         .devices
-                        .push(Spanned::new(parse_device(text), range));
+                        .push(Spanned::new(Device::parse(text), range));
                 }
                 "device-cgroup-rule" => {
                     self.key("device_cgroup_rules", flag);
@@ -1591,125 +1593,15 @@ fn csv_fields(text: &str) -> Vec<(usize, usize, String)> {
     fields
 }
 
-/// `--tmpfs /run:rw,noexec,nosuid,size=64m`.
-fn parse_tmpfs(text: &str) -> Tmpfs {
-    let (target, options) = match text.split_once(':') {
-        Some((target, options)) => (target, options),
-        None => (text, ""),
-    };
-    Tmpfs {
-        target: target.to_owned(),
-        options: options
-            .split(',')
-            .map(|option| option.trim().to_owned())
-            .filter(|option| !option.is_empty())
-            .collect(),
-    }
-}
-
-/// `-v [source:]target[:options]`: a host path (absolute, relative, `~`, or an expansion that
-/// names a path such as `$PWD/data`) is a bind mount, anything else a named volume; a bare
-/// target is an anonymous volume. Windows drive letters are not separators.
+/// `-v [source:]target[:options]`, read as compose reads its short volume syntax.
 fn parse_volume(value: &WordText) -> Mount {
-    let text = value.text.as_str();
-    let mut parts: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    loop {
-        let rest = &text[start..];
-        let skip = if rest.len() >= 3
-            && rest.as_bytes()[1] == b':'
-            && rest.as_bytes()[0].is_ascii_alphabetic()
-            && matches!(rest.as_bytes()[2], b'\\' | b'/')
-        {
-            2
-        } else {
-            0
-        };
-        if let Some(at) = rest[skip..].find(':') {
-            parts.push((start, start + skip + at));
-            start += skip + at + 1;
-        } else {
-            parts.push((start, text.len()));
-            break;
-        }
-    }
-    let part = |index: usize| parts.get(index).map_or("", |&(s, e)| &text[s..e]);
-    let (source, target, options, source_end) = match parts.len() {
-        1 => ("", part(0), "", 0),
-        2 => (part(0), part(1), "", parts[0].1),
-        _ => (part(0), part(1), part(2), parts[0].1),
-    };
-    let is_path = source.starts_with(['/', '.', '~', '\\'])
-        || source.as_bytes().get(1) == Some(&b':')
-        || (source.starts_with('$') && (source.contains('/') || is_path_variable(source)));
-    let kind = if is_path {
-        MountKind::Bind
+    let (mut mount, source_length) = Mount::parse_short(&value.text);
+    mount.source_range = if source_length == 0 {
+        value.range
     } else {
-        MountKind::Volume
+        value.sub_range(0, source_length)
     };
-    let read_only = options
-        .split(',')
-        .any(|option| option == "ro" || option == "readonly");
-    let propagation = options
-        .split(',')
-        .rfind(|option| {
-            matches!(
-                *option,
-                "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate"
-            )
-        })
-        .map(str::to_owned);
-    Mount {
-        kind,
-        source: source.to_owned(),
-        target: target.to_owned(),
-        read_only,
-        propagation,
-        source_range: if source.is_empty() {
-            value.range
-        } else {
-            value.sub_range(0, source_end)
-        },
-    }
-}
-
-/// Variables that hold a directory: `$PWD`, `$(pwd)`, `${HOME}`.
-fn is_path_variable(text: &str) -> bool {
-    matches!(
-        text,
-        "$PWD" | "${PWD}" | "$(pwd)" | "`pwd`" | "$HOME" | "${HOME}" | "$TMPDIR" | "${TMPDIR}"
-    )
-}
-
-/// `--device /dev/x[:/dev/y][:rwm]`, read as Docker's `parseDevice` does: a second part made
-/// only of `r`, `w` and `m` is the permissions.
-fn parse_device(text: &str) -> Device {
-    let parts: Vec<&str> = text.split(':').collect();
-    let host = parts[0].to_owned();
-    let mut container = String::new();
-    let mut permissions = "rwm".to_owned();
-    if let Some(second) = parts.get(1) {
-        if is_device_mode(second) && parts.len() == 2 {
-            (*second).clone_into(&mut permissions);
-        } else {
-            (*second).clone_into(&mut container);
-        }
-    }
-    if let Some(third) = parts.get(2) {
-        (*third).clone_into(&mut permissions);
-    }
-    if container.is_empty() {
-        container.clone_from(&host);
-    }
-    Device {
-        host,
-        container,
-        permissions,
-    }
-}
-
-fn is_device_mode(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 3 && text.chars().all(|c| matches!(c, 'r' | 'w' | 'm'))
+    mount
 }
 
 /// `-p [ip:][host:]container[/protocol]`: the same reading as compose's short port syntax.

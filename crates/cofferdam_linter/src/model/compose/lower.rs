@@ -272,11 +272,8 @@ fn lower_service(
             }
             "tmpfs" => {
                 for item in strings(context, key, value) {
-                    let mut parts = item.value.splitn(2, ':');
-                    let target = parts.next().unwrap_or_default().to_owned();
-                    let options = parts.next().map(split_options).unwrap_or_default();
                     spec.tmpfs
-                        .push(Spanned::new(Tmpfs { target, options }, item.range));
+                        .push(Spanned::new(Tmpfs::parse(&item.value), item.range));
                 }
             }
             "volumes" => lower_volumes(context, &mut spec, value),
@@ -540,76 +537,24 @@ fn lower_volumes(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &No
     }
 }
 
-/// `source:target[:options]`, `target`, with Windows drive letters kept whole.
+/// The short volume syntax, with the source's range found in the written text.
 fn parse_short_volume(text: &str, node: &Node, raw: &str) -> Mount {
-    let mut parts: Vec<&str> = Vec::new();
-    let mut rest = text;
-    loop {
-        // A drive letter (`C:\` or `C:/`) is not a separator.
-        let skip = if rest.len() >= 3
-            && rest.as_bytes()[0].is_ascii_alphabetic()
-            && rest.as_bytes()[1] == b':'
-            && matches!(rest.as_bytes()[2], b'\\' | b'/')
-        {
-            2
-        } else {
-            0
-        };
-        if let Some(at) = rest[skip..].find(':') {
-            parts.push(&rest[..skip + at]);
-            rest = &rest[skip + at + 1..];
-        } else {
-            parts.push(rest);
-            break;
-        }
-    }
-    let (source, target, options) = match parts.as_slice() {
-        [target] => ("", *target, ""),
-        [source, target] => (*source, *target, ""),
-        [source, target, options, ..] => (*source, *target, *options),
-        [] => ("", "", ""),
-    };
-    let is_path =
-        source.starts_with(['/', '.', '~', '\\']) || source.as_bytes().get(1) == Some(&b':');
-    let kind = if is_path {
-        MountKind::Bind
-    } else {
-        MountKind::Volume
-    };
-    let read_only = options
-        .split(',')
-        .any(|option| option == "ro" || option == "readonly");
-    let propagation = options
-        .split(',')
-        .rfind(|option| {
-            matches!(
-                *option,
-                "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate"
-            )
-        })
-        .map(str::to_owned);
+    let (mut mount, source_length) = Mount::parse_short(text);
     // The source is at the start of the scalar (after a quote when quoted).
     let offset = u32::from(
         node.scalar()
             .is_some_and(|scalar| scalar.style == Style::Quoted),
     );
     let start = node.range.start() + offset;
-    let source_range = if raw
+    mount.source_range = if raw
         .get(offset as usize..)
-        .is_some_and(|raw| raw.starts_with(source))
+        .is_some_and(|raw| raw.starts_with(&mount.source))
     {
-        TextRange::new(start, start + source.len() as u32)
+        TextRange::new(start, start + source_length as u32)
     } else {
         node.range
     };
-    Mount {
-        kind,
-        source: source.to_owned(),
-        target: target.to_owned(),
-        read_only,
-        source_range,
-        propagation,
-    }
+    mount
 }
 
 fn lower_devices(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &Node) {
@@ -644,17 +589,7 @@ fn lower_devices(context: &mut Context<'_>, spec: &mut ContainerSpec, value: &No
             let Some(text) = item.as_str() else {
                 continue;
             };
-            let parts: Vec<&str> = text.split(':').collect();
-            let host = parts[0].to_owned();
-            let container = parts
-                .get(1)
-                .map_or_else(|| host.clone(), |part| (*part).to_owned());
-            let permissions = parts.get(2).map_or("rwm", |part| part).to_owned();
-            Device {
-                host,
-                container,
-                permissions,
-            }
+            Device::parse(text)
         };
         spec.devices.push(Spanned::new(device, item.range));
     }
@@ -945,14 +880,6 @@ fn inner_range(node: &Node) -> TextRange {
         }
         _ => node.range,
     }
-}
-
-fn split_options(options: &str) -> Vec<String> {
-    options
-        .split(',')
-        .map(|option| option.trim().to_owned())
-        .filter(|option| !option.is_empty())
-        .collect()
 }
 
 fn expected(context: &mut Context<'_>, key: &str, what: &str, value: &Node) {
