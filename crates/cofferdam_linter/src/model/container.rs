@@ -590,12 +590,36 @@ impl ContainerSpec {
         self.cap_drop.iter().any(|cap| cap.value == "ALL")
     }
 
-    /// The effective `no-new-privileges` option, last one winning as in Docker.
-    pub fn no_new_privileges(&self) -> Option<&Spanned<SecurityOpt>> {
+    /// The effective option of one kind: Docker reads `security_opt` in order and the last
+    /// `no-new-privileges`, `seccomp` or `apparmor` entry wins.
+    fn last_security_opt(&self, kind: fn(&SecurityOpt) -> bool) -> Option<&Spanned<SecurityOpt>> {
         self.security_opt
             .iter()
             .rev()
-            .find(|option| matches!(option.value, SecurityOpt::NoNewPrivileges(_)))
+            .find(|option| kind(&option.value))
+    }
+
+    /// The effective `no-new-privileges` option.
+    pub fn no_new_privileges(&self) -> Option<&Spanned<SecurityOpt>> {
+        self.last_security_opt(|option| matches!(option, SecurityOpt::NoNewPrivileges(_)))
+    }
+
+    /// The effective seccomp profile (`unconfined`, a path), with the option's range.
+    pub fn seccomp_profile(&self) -> Option<Spanned<&str>> {
+        self.last_security_opt(|option| matches!(option, SecurityOpt::Seccomp(_)))
+            .and_then(|option| match &option.value {
+                SecurityOpt::Seccomp(profile) => Some(Spanned::new(profile.trim(), option.range)),
+                _ => None,
+            })
+    }
+
+    /// The effective AppArmor profile (`unconfined`, a name), with the option's range.
+    pub fn apparmor_profile(&self) -> Option<Spanned<&str>> {
+        self.last_security_opt(|option| matches!(option, SecurityOpt::AppArmor(_)))
+            .and_then(|option| match &option.value {
+                SecurityOpt::AppArmor(profile) => Some(Spanned::new(profile.trim(), option.range)),
+                _ => None,
+            })
     }
 
     /// Whether the container is privileged.

@@ -2,7 +2,6 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
-use crate::model::container::SecurityOpt;
 use crate::rules::ContainerContext;
 
 declare_rule! {
@@ -65,19 +64,10 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
-    let last = ctx
-        .spec
-        .security_opt
-        .iter()
-        .rev()
-        .find(|option| matches!(option.value, SecurityOpt::Seccomp(_)));
-    let Some(option) = last else {
+    let Some(option) = ctx.spec.seccomp_profile() else {
         return;
     };
-    let SecurityOpt::Seccomp(profile) = &option.value else {
-        return;
-    };
-    if profile.trim() != "unconfined" {
+    if option.value != "unconfined" {
         return;
     }
     out.push(
