@@ -15,11 +15,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 
 use anyhow::{Context, Result, bail};
-use cofferdam_diagnostics::TextRange;
+use cofferdam_diagnostics::{Severity, TextRange};
 use cofferdam_linter::model::container::{
     MountKind, RestartPolicy, SecurityOpt, is_root_user, is_variable,
 };
 use cofferdam_linter::model::run::{Arity, RunCommand, RunOption, parse_run, shell_quote};
+use cofferdam_linter::rules::capabilities::grants;
 use cofferdam_linter::syntax::shell::{self, ShellWord};
 
 use crate::exit::ExitStatus;
@@ -55,49 +56,6 @@ const CPUS: &str = "1";
 const PIDS: &str = "256";
 const RESTART: &str = "on-failure:3";
 const TMPFS: &str = "/tmp:rw,noexec,nosuid,size=64m";
-
-/// Capabilities removed from `--cap-add`, with why: the critical and high grades of
-/// `dangerous-capability-added`.
-const DANGEROUS_CAPABILITIES: &[(&str, &str)] = &[
-    (
-        "ALL",
-        "every capability, as much kernel privilege as root on the host",
-    ),
-    (
-        "SYS_ADMIN",
-        "mount, namespaces and most of root's other powers, the usual way out of a container",
-    ),
-    (
-        "SYS_MODULE",
-        "loading kernel modules, which run in the host's kernel",
-    ),
-    ("SYS_RAWIO", "raw I/O ports and device memory of the host"),
-    (
-        "DAC_READ_SEARCH",
-        "open_by_handle_at, which reads any file on the host",
-    ),
-    (
-        "SYS_PTRACE",
-        "reading and rewriting the memory of processes the container can see",
-    ),
-    (
-        "NET_ADMIN",
-        "reconfiguring interfaces, routes and firewall rules, and sniffing traffic",
-    ),
-    ("BPF", "eBPF programs in the host's kernel"),
-    ("PERFMON", "perf events that expose kernel addresses"),
-    (
-        "MAC_ADMIN",
-        "loading or changing AppArmor and SELinux policy",
-    ),
-    ("MAC_OVERRIDE", "bypassing mandatory access control"),
-    (
-        "AUDIT_CONTROL",
-        "changing or switching off the host's audit rules",
-    ),
-    ("SYS_BOOT", "rebooting the host"),
-    ("SYS_TIME", "setting the host's clock"),
-];
 
 /// Container runtime sockets: whoever can talk to one is root on the host.
 const RUNTIME_SOCKETS: &[&str] = &[
@@ -372,11 +330,9 @@ impl<'a> Plan<'a> {
         let mut dropped = Vec::new();
         for cap in value.text.split(',').filter(|cap| !cap.trim().is_empty()) {
             let normalized = cofferdam_linter::model::container::normalize_capability(cap);
-            match DANGEROUS_CAPABILITIES
-                .iter()
-                .find(|(name, _)| *name == normalized)
-            {
-                Some((name, why)) => dropped.push((*name, *why)),
+            // The critical and high grades of `dangerous-capability-added`, from its table.
+            match grants::find(&normalized).filter(|grant| grant.severity >= Severity::High) {
+                Some(grant) => dropped.push((grant.name, grant.effect)),
                 None => kept.push(cap.trim()),
             }
         }
@@ -385,7 +341,7 @@ impl<'a> Plan<'a> {
         }
         let reasons = dropped
             .iter()
-            .map(|(name, why)| format!("{name} grants {why}"))
+            .map(|(name, why)| format!("{name} ({why})"))
             .collect::<Vec<_>>()
             .join("; ");
         let why = format!("{reasons}; add it back only if the workload cannot run without it");

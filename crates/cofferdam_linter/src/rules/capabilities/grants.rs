@@ -6,7 +6,7 @@ use cofferdam_diagnostics::Severity;
 
 /// Docker's default capability set (moby `oci/caps/defaults.go`), riskiest first: what a
 /// container keeps unless it drops capabilities.
-pub(crate) const DOCKER_DEFAULT: [&str; 14] = [
+pub const DOCKER_DEFAULT: [&str; 14] = [
     "NET_RAW",
     "DAC_OVERRIDE",
     "SETUID",
@@ -24,11 +24,11 @@ pub(crate) const DOCKER_DEFAULT: [&str; 14] = [
 ];
 
 /// A capability outside Docker's default set, graded by what it gives a container.
-pub(crate) struct Grant {
-    pub(crate) name: &'static str,
-    pub(crate) severity: Severity,
+pub struct Grant {
+    pub name: &'static str,
+    pub severity: Severity,
     /// What it lets the container do, for messages: "adds NAME: <effect>".
-    pub(crate) effect: &'static str,
+    pub effect: &'static str,
 }
 
 const fn grant(name: &'static str, severity: Severity, effect: &'static str) -> Grant {
@@ -41,7 +41,7 @@ const fn grant(name: &'static str, severity: Severity, effect: &'static str) -> 
 
 /// Every capability that is not in Docker's default set, riskiest first. Keep in step with the
 /// table in `dangerous_capability_added.rs`.
-pub(crate) const GRANTS: &[Grant] = &[
+pub const GRANTS: &[Grant] = &[
     grant(
         "ALL",
         Severity::Critical,
@@ -186,7 +186,7 @@ pub(crate) const GRANTS: &[Grant] = &[
 
 /// The grade of a capability outside Docker's default set; `None` for default capabilities and
 /// for names the kernel does not know (Docker refuses those).
-pub(crate) fn find(name: &str) -> Option<&'static Grant> {
+pub fn find(name: &str) -> Option<&'static Grant> {
     GRANTS.iter().find(|grant| grant.name == name)
 }
 

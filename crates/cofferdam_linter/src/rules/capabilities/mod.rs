@@ -5,7 +5,7 @@
 
 pub mod capabilities_not_dropped;
 pub mod dangerous_capability_added;
-pub(crate) mod grants;
+pub mod grants;
 pub mod root_for_privileged_port;
 
 use crate::rules::Rule;
