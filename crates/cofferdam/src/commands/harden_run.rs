@@ -21,6 +21,7 @@ use cofferdam_linter::model::container::{
 };
 use cofferdam_linter::model::run::{Arity, RunCommand, RunOption, parse_run, shell_quote};
 use cofferdam_linter::rules::capabilities::grants;
+use cofferdam_linter::rules::socket::runtime_socket_mounted;
 use cofferdam_linter::syntax::shell::{self, ShellWord};
 
 use crate::exit::ExitStatus;
@@ -56,16 +57,6 @@ const CPUS: &str = "1";
 const PIDS: &str = "256";
 const RESTART: &str = "on-failure:3";
 const TMPFS: &str = "/tmp:rw,noexec,nosuid,size=64m";
-
-/// Container runtime sockets: whoever can talk to one is root on the host.
-const RUNTIME_SOCKETS: &[&str] = &[
-    "docker.sock",
-    "containerd.sock",
-    "podman.sock",
-    "crio.sock",
-    "cri-dockerd.sock",
-    "buildkitd.sock",
-];
 
 pub(crate) fn harden_run(
     settings: &HardenSettings,
@@ -800,13 +791,11 @@ fn mounts_runtime_socket(command: &RunCommand, index: usize) -> bool {
     command.spec.mounts.iter().any(|mount| {
         mount.value.kind == MountKind::Bind
             && (mount.range == value.range)
-            && RUNTIME_SOCKETS.iter().any(|socket| {
-                mount
-                    .value
-                    .source
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|name| name == *socket)
-            })
+            // The socket files `runtime-socket-mounted` knows; a mounted directory that holds
+            // one is that rule's to report, not this command's to cut.
+            && matches!(
+                runtime_socket_mounted::exposed(&mount.value.source),
+                Some(runtime_socket_mounted::Exposed::Socket(_))
+            )
     })
 }

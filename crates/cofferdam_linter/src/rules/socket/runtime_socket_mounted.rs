@@ -99,13 +99,13 @@ const SOCKET_PATHS: &[&str] = &[
 /// What a mount source exposes: the socket's runtime, or the runtimes whose sockets a
 /// directory holds.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Exposed {
+pub enum Exposed {
     Socket(&'static str),
     Directory(Vec<&'static str>),
 }
 
 /// Whether a bind source is a runtime socket or a directory holding one at its standard place.
-pub(crate) fn exposed(source: &str) -> Option<Exposed> {
+pub fn exposed(source: &str) -> Option<Exposed> {
     let source = source.trim();
     if is_variable(source) {
         return None;
