@@ -266,6 +266,18 @@ pub enum NetworkMode {
     Network(String),
 }
 
+/// The ports Docker really publishes for a container: none in the host's network namespace,
+/// without a network, or in another container's namespace, where `ports:` / `-p` are discarded
+/// or refused.
+pub fn published_ports(spec: &ContainerSpec) -> &[Spanned<Port>] {
+    let publishes = spec
+        .namespaces
+        .network
+        .as_ref()
+        .is_none_or(|mode| NetworkMode::parse(&mode.value).publishes_ports());
+    if publishes { &spec.ports } else { &[] }
+}
+
 impl NetworkMode {
     pub fn parse(text: &str) -> Self {
         let text = text.trim();
@@ -574,17 +586,10 @@ impl<'a> Graph<'a> {
                     }),
                     Some(_) => attachments.clear(),
                 }
-                let publishes = mode
-                    .as_ref()
-                    .is_none_or(|mode| mode.value.publishes_ports());
-                let bindings = if publishes {
-                    spec.ports
-                        .iter()
-                        .map(|port| Spanned::new(Binding::of(&port.value), port.range))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+                let bindings = published_ports(spec)
+                    .iter()
+                    .map(|port| Spanned::new(Binding::of(&port.value), port.range))
+                    .collect();
                 ServiceNode {
                     spec,
                     role: classify(spec),

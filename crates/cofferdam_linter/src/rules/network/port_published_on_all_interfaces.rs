@@ -4,7 +4,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
 
 use crate::model::container::SpecSource;
-use crate::model::reachability::{Binding, Interface, NetworkMode, Role, classify};
+use crate::model::reachability::{Binding, Interface, Role, classify, published_ports};
 use crate::rules::ContainerContext;
 
 declare_rule! {
@@ -68,21 +68,14 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     let spec = ctx.spec;
-    if spec.ports.is_empty() {
-        return;
-    }
-    // Docker discards or refuses `ports:` in the host's namespace, without a network and in a
+    // Only what Docker really publishes: it discards or refuses `ports:` in the host's namespace, without a network and in a
     // shared namespace; shared-network-namespace covers those.
-    if spec
-        .namespaces
-        .network
-        .as_ref()
-        .is_some_and(|mode| !NetworkMode::parse(&mode.value).publishes_ports())
-    {
+    let ports = published_ports(spec);
+    if ports.is_empty() {
         return;
     }
     let role = classify(spec);
-    for port in &spec.ports {
+    for port in ports {
         let binding = Binding::of(&port.value);
         if binding.interface != Interface::All {
             continue;

@@ -4,7 +4,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
 
 use crate::model::container::{ContainerSpec, SpecSource};
-use crate::model::reachability::{Binding, NetworkMode, PortRange, classify};
+use crate::model::reachability::{Binding, PortRange, classify, published_ports};
 use crate::rules::ContainerContext;
 
 declare_rule! {
@@ -76,22 +76,15 @@ const WEB_PORTS: [u16; 2] = [80, 443];
 
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     let spec = ctx.spec;
-    if spec.ports.is_empty() {
-        return;
-    }
-    // Docker discards or refuses `ports:` in the host's namespace, without a network and in a
+    // Only what Docker really publishes: it discards or refuses `ports:` in the host's namespace, without a network and in a
     // shared namespace.
-    if spec
-        .namespaces
-        .network
-        .as_ref()
-        .is_some_and(|mode| !NetworkMode::parse(&mode.value).publishes_ports())
-    {
+    let ports = published_ports(spec);
+    if ports.is_empty() {
         return;
     }
     let role = classify(spec);
     let run = spec.source == SpecSource::RunLine;
-    for port in &spec.ports {
+    for port in ports {
         let binding = Binding::of(&port.value);
         if let Some(host) = binding.host_ports().filter(|host| is_privileged(*host)) {
             if role.is_edge_proxy() && host.first == host.last && WEB_PORTS.contains(&host.first) {
