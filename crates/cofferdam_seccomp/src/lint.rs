@@ -331,6 +331,14 @@ impl Default for LintOptions {
     }
 }
 
+/// The message for an action the engine does not know, with a suggestion.
+fn unknown_action(action: &str) -> String {
+    format!(
+        "unknown action `{action}`: the engine refuses the profile{}",
+        did_you_mean(action, &Action::NAMES)
+    )
+}
+
 /// Lints a profile's text. `Err` when the engine cannot decode it at all.
 pub fn lint(text: &str, options: &LintOptions) -> Result<Vec<Diagnostic>, ProfileError> {
     let spanned = SpannedProfile::parse(text)?;
@@ -367,14 +375,7 @@ fn invalid(spanned: &SpannedProfile, start: TextRange, out: &mut Vec<Diagnostic>
                 .to_owned(),
         ),
         (Some(_), _) => {}
-        (None, Some(range)) => report(
-            range,
-            format!(
-                "unknown action `{}`: the engine refuses the profile{}",
-                profile.default_action,
-                did_you_mean(&profile.default_action, &Action::NAMES)
-            ),
-        ),
+        (None, Some(range)) => report(range, unknown_action(&profile.default_action)),
         (None, None) => report(
             spans.syscalls_key.unwrap_or(start),
             "no `defaultAction`: the engine refuses the profile".to_owned(),
@@ -442,14 +443,7 @@ fn invalid(spanned: &SpannedProfile, start: TextRange, out: &mut Vec<Diagnostic>
                 }
             }
             (Some(_), _) => {}
-            (None, Some(range)) => report(
-                range,
-                format!(
-                    "unknown action `{}`: the engine refuses the profile{}",
-                    rule.action,
-                    did_you_mean(&rule.action, &Action::NAMES)
-                ),
-            ),
+            (None, Some(range)) => report(range, unknown_action(&rule.action)),
             (None, None) => report(
                 rule_spans.rule,
                 "a rule without `action`: the engine refuses the profile".to_owned(),
