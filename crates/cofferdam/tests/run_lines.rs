@@ -162,3 +162,34 @@ fn unknown_flags_are_low_notes_and_the_rest_is_still_read() {
     );
     assert_eq!(lines.len(), 3, "{stdout}");
 }
+
+#[test]
+fn a_pipeline_that_does_not_parse_is_an_error_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        ".github/workflows/broken.yml",
+        "on: push\njobs:\n  a:\n    steps:\n      - run: [docker run x\n",
+    );
+    write(root, "run.sh", "docker run --privileged app:1\n");
+    let (code, stdout) = check(
+        root,
+        &["--format", "json", "--select", "privileged-container", "."],
+    );
+    assert_eq!(code, 2);
+    let json: Value = serde_json::from_str(&stdout).expect("JSON");
+    let error = &json["errors"][0];
+    assert_eq!(error["path"], ".github/workflows/broken.yml");
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(6), Some(1))
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|message| message.starts_with("invalid YAML")),
+        "{error}"
+    );
+    assert_eq!(findings(&stdout), [("run.sh".to_owned(), 1)]);
+}

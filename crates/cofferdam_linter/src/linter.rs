@@ -78,24 +78,28 @@ pub fn lint_compose(input: ComposeInput<'_>, settings: &Settings) -> Vec<(Source
 /// shell — a script, a Makefile, CI YAML, a systemd unit, Markdown — and runs the container
 /// rules on each, exactly as for a compose service. `--env-file` files are read through
 /// `loader`, relative to the file. A file without any such command yields nothing (it is not
-/// counted as checked).
+/// counted as checked), unless it is CI YAML that does not parse, whose errors are returned.
 pub fn lint_run_lines(
     source: &SourceFile,
     embedding: Embedding,
     loader: &dyn Loader,
     settings: &Settings,
 ) -> Vec<(SourceFile, LintResult)> {
-    let commands = embedded::container_commands(embedding, source.text());
+    let (commands, errors) = embedded::scan(embedding, source.text());
     let runs: Vec<RunCommand> = commands
         .iter()
         .filter_map(|command| run::parse_run(&command.words))
         // A command cut short before its image (`docker run -d` in prose) is not a container.
         .filter(|run| run.image_index.is_some())
         .collect();
-    if runs.is_empty() {
+    // A pipeline that does not parse is reported even when no command could be found in it.
+    if runs.is_empty() && errors.is_empty() {
         return Vec::new();
     }
-    let mut project = ComposeProject::default();
+    let mut project = ComposeProject {
+        errors,
+        ..ComposeProject::default()
+    };
     project.sources.add(source.clone());
     project.roots.push(source.name().to_owned());
     for run in runs {

@@ -10,7 +10,7 @@
 
 use cofferdam_diagnostics::TextRange;
 
-use crate::syntax::dockerfile::MappedText;
+use crate::syntax::dockerfile::{MappedText, SyntaxError};
 use crate::syntax::shell::{self, ShellWord};
 use crate::syntax::yaml::{self, Kind, Node, Style};
 
@@ -44,21 +44,28 @@ pub struct ContainerCommand {
     pub words: Vec<ShellWord>,
 }
 
-/// The shell fragments of a file.
-pub fn fragments(kind: Embedding, text: &str) -> Vec<MappedText> {
+/// The shell fragments of a file, and the syntax errors of the file itself (CI YAML that does
+/// not parse: its pipeline is broken, and its commands cannot be found).
+pub fn fragments(kind: Embedding, text: &str) -> (Vec<MappedText>, Vec<SyntaxError>) {
     match kind {
-        Embedding::Shell => vec![whole(text)],
-        Embedding::Makefile => makefile(text),
+        Embedding::Shell => (vec![whole(text)], Vec::new()),
+        Embedding::Makefile => (makefile(text), Vec::new()),
         Embedding::CiYaml => ci_yaml(text),
-        Embedding::Systemd => systemd(text),
-        Embedding::Markdown => markdown(text),
+        Embedding::Systemd => (systemd(text), Vec::new()),
+        Embedding::Markdown => (markdown(text), Vec::new()),
     }
 }
 
 /// The container-CLI commands of a file, in source order.
 pub fn container_commands(kind: Embedding, text: &str) -> Vec<ContainerCommand> {
+    scan(kind, text).0
+}
+
+/// The container-CLI commands of a file, in source order, and the file's syntax errors.
+pub fn scan(kind: Embedding, text: &str) -> (Vec<ContainerCommand>, Vec<SyntaxError>) {
+    let (fragments, errors) = fragments(kind, text);
     let mut found = Vec::new();
-    for fragment in fragments(kind, text) {
+    for fragment in fragments {
         // Cheap pre-check: most fragments never mention a container CLI.
         if !CONTAINER_CLIS.iter().any(|cli| fragment.text.contains(cli)) {
             continue;
@@ -87,7 +94,7 @@ pub fn container_commands(kind: Embedding, text: &str) -> Vec<ContainerCommand> 
     }
     found.sort_by_key(|command| (command.range.start(), command.range.end()));
     found.dedup();
-    found
+    (found, errors)
 }
 
 /// Builds a [`MappedText`] piece by piece.
@@ -240,7 +247,7 @@ const CI_SCRIPT_KEYS: &[&str] = &[
     "pre_script",
 ];
 
-fn ci_yaml(text: &str) -> Vec<MappedText> {
+fn ci_yaml(text: &str) -> (Vec<MappedText>, Vec<SyntaxError>) {
     let parsed = yaml::parse(text, 0);
     let mut out = Vec::new();
     if let Some(root) = &parsed.root {
@@ -249,7 +256,7 @@ fn ci_yaml(text: &str) -> Vec<MappedText> {
     for fragment in &mut out {
         mask_expressions(&mut fragment.text);
     }
-    out
+    (out, parsed.errors)
 }
 
 fn collect_ci(text: &str, node: &Node, out: &mut Vec<MappedText>) {
