@@ -359,3 +359,100 @@ fn aarch64_uses_the_kernels_names() {
     }
     assert!(blocked.lines().any(|line| line == "clock_settime"));
 }
+
+/// Profiles named by compose services and `docker run` lines are linted with `check`, for the
+/// container that uses them: a profile allowing `mount` is a finding for a container with
+/// Docker's default capabilities, but not for one given `SYS_ADMIN`, whose default allows it.
+#[test]
+fn check_lints_the_profiles_containers_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = r#"{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+  "syscalls": [{"names": ["read", "mount", "bogus_call"], "action": "SCMP_ACT_ALLOW"}]
+}
+"#;
+    std::fs::create_dir(dir.path().join("profiles")).unwrap();
+    std::fs::write(dir.path().join("profiles/app.json"), profile).unwrap();
+    let findings = |files: &[(&str, &str)]| -> (i32, Vec<String>, String) {
+        let case = tempfile::tempdir_in(dir.path()).expect("case dir");
+        for (name, text) in files {
+            std::fs::write(case.path().join(name), text).unwrap();
+        }
+        let (code, stdout, stderr) = cofferdam(
+            &["check", ".", "--format", "concise", "--select", "seccomp"],
+            case.path(),
+        );
+        let lines = stdout
+            .lines()
+            .filter(|line| line.contains(": "))
+            .map(str::to_owned)
+            .collect();
+        (code, lines, stderr)
+    };
+
+    let (code, lines, stderr) = findings(&[(
+        "compose.yaml",
+        "services:\n  app:\n    image: alpine:3.20\n    security_opt:\n      - seccomp=../profiles/app.json\n",
+    )]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        lines,
+        [
+            "../profiles/app.json:4:35: high SCP105 seccomp-allows-blocked-syscall allows `mount`, which Docker's default blocks: mounts filesystems: with CAP_SYS_ADMIN, the host's disks",
+            "../profiles/app.json:4:44: medium SCP102 unknown-seccomp-syscall unknown syscall `bogus_call`: the engine ignores it",
+        ],
+        "{stderr}"
+    );
+
+    // With SYS_ADMIN, Docker's own default allows mount: only the unknown name is left.
+    let (_, lines, stderr) = findings(&[(
+        "deploy.sh",
+        "#!/bin/sh\ndocker run --cap-add SYS_ADMIN --security-opt seccomp=../profiles/app.json alpine:3.20\n",
+    )]);
+    assert_eq!(
+        lines,
+        [
+            "../profiles/app.json:4:44: medium SCP102 unknown-seccomp-syscall unknown syscall `bogus_call`: the engine ignores it"
+        ],
+        "{stderr}"
+    );
+
+    // Rule selection applies: without SCP102 selected nothing is reported for this container.
+    let case = tempfile::tempdir_in(dir.path()).expect("case dir");
+    std::fs::write(
+        case.path().join("deploy.sh"),
+        "#!/bin/sh\ndocker run --cap-add SYS_ADMIN --security-opt seccomp=../profiles/app.json alpine:3.20\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = cofferdam(
+        &["check", ".", "--format", "concise", "--ignore", "SCP102"],
+        case.path(),
+    );
+    assert!(!stdout.contains("SCP10"), "{stdout}");
+    assert_eq!(
+        code, 1,
+        "the run line still lacks hardening flags: {stdout}"
+    );
+
+    // A relative profile that does not exist stops `docker compose up`: an error at the option.
+    // A script may run anywhere, so the same reference there is not an error.
+    let (code, lines, stderr) = findings(&[(
+        "compose.yaml",
+        "services:\n  app:\n    image: alpine:3.20\n    security_opt: [\"seccomp:missing.json\"]\n",
+    )]);
+    assert_eq!(code, 2, "{lines:?}");
+    assert_eq!(
+        lines,
+        [
+            "compose.yaml:4:20: error expected a seccomp profile at `missing.json`; it does not exist (`docker compose up` would refuse to create the container)"
+        ],
+        "{stderr}"
+    );
+    let (code, lines, stderr) = findings(&[(
+        "deploy.sh",
+        "#!/bin/sh\ndocker run --security-opt seccomp=missing.json alpine:3.20\n",
+    )]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(lines.is_empty(), "{lines:?}");
+}

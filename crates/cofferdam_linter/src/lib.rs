@@ -6,6 +6,7 @@
 //! network: the binary reads files and hands their text in.
 
 pub mod model;
+pub mod profiles;
 pub mod rules;
 pub mod settings;
 pub mod syntax;

@@ -40,7 +40,7 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
         let start = diagnostics.len();
         match rule.check {
             Check::Dockerfile(check) | Check::Both(check, _) => check(&context, &mut diagnostics),
-            Check::Container(_) | Check::Project(_) => continue,
+            Check::Container(_) | Check::Project(_) | Check::SeccompProfile => continue,
         }
         if let Some(severity) = settings.severity_override_at(index) {
             for diagnostic in &mut diagnostics[start..] {
@@ -135,6 +135,7 @@ pub fn lint_run_lines(
         );
         project.services.push(spec);
     }
+    crate::profiles::collect(&mut project, loader, false);
     lint_services(&project, settings, false)
 }
 
@@ -165,7 +166,7 @@ fn lint_services(
         }
         let start = diagnostics.len();
         match rule.check {
-            Check::Dockerfile(_) => continue,
+            Check::Dockerfile(_) | Check::SeccompProfile => continue,
             Check::Container(check) | Check::Both(_, check) => {
                 for spec in &project.services {
                     let context = ContainerContext {
@@ -196,6 +197,9 @@ fn lint_services(
         }
     }
 
+    let (profile_findings, profile_errors) = crate::profiles::lint_collected(project, settings);
+    diagnostics.extend(profile_findings);
+
     let files: Vec<SourceFile> = project.sources.files().cloned().collect();
     let mut results: Vec<LintResult> = files.iter().map(|_| LintResult::default()).collect();
     for mut diagnostic in diagnostics {
@@ -213,7 +217,7 @@ fn lint_services(
             .collect();
         results[file].diagnostics.push(diagnostic);
     }
-    for error in &project.errors {
+    for error in project.errors.iter().chain(&profile_errors) {
         if let Some((file, range)) = project.sources.local(error.range) {
             results[file].errors.push(SyntaxError {
                 range,

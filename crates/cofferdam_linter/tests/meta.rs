@@ -131,6 +131,16 @@ fn lint_snippet(language: &str, text: &str, settings: &Settings) -> Vec<Diagnost
         .into_iter()
         .flat_map(|(_, result)| result.diagnostics)
         .collect(),
+        "json" => {
+            let (diagnostics, error) = cofferdam_linter::profiles::lint_profile(
+                text,
+                &cofferdam_linter::profiles::LintOptions::default(),
+                settings,
+            );
+            // A profile the engine cannot decode is what SCP101's examples show, as an error.
+            assert!(error.is_none(), "doc profile does not decode: {error:?}");
+            diagnostics
+        }
         other => panic!("unsupported code block language `{other}`"),
     }
 }

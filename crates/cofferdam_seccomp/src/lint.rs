@@ -8,9 +8,10 @@
 //! allows, syscalls allowed that Docker's default blocks, no 32-bit architectures). A profile
 //! the engine cannot decode at all is an error ([`ProfileError`]), not a finding.
 //!
-//! The rules are declared here with `declare_rule!` so that their metadata and documentation
-//! live in one place; they are not (yet) in the linter's registry, which this crate cannot
-//! depend on.
+//! The rules are declared here with `declare_rule!` so that their metadata, documentation and
+//! check live in one place; the linter registers [`RULES`] (so `cofferdam rule SCP105`, rule
+//! selection and severity overrides work as for every rule) and runs [`lint`] on the profiles
+//! that containers reference.
 
 use cofferdam_diagnostics::{Diagnostic, RuleMeta, Severity, TextRange, declare_rule};
 

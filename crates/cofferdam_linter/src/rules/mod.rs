@@ -47,6 +47,9 @@ pub enum Check {
     /// One hazard that both a Dockerfile and a container configuration can carry (a `:latest`
     /// image, a secret in the environment): one code, two checks.
     Both(DockerfileCheck, ContainerCheck),
+    /// A rule about a seccomp profile file (`SCP101`…), checked by `cofferdam_seccomp::lint` on
+    /// the profiles containers reference (`seccomp=profile.json`) and by `seccomp lint`.
+    SeccompProfile,
 }
 
 /// A registered rule.
@@ -116,6 +119,7 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         secrets::RULES,
         healthcheck::RULES,
         build::RULES,
+        &seccomp::PROFILE_RULES,
     ]
     .concat()
 });

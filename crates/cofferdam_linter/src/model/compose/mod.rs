@@ -136,6 +136,8 @@ pub struct ComposeProject {
     /// Global ranges of values in `.env` and `env_file:` files, which hold secrets more often
     /// than not; printers mask secret values among them.
     pub env_file_values: Vec<TextRange>,
+    /// Seccomp profile files the containers name, read into `sources`, to lint with them.
+    pub seccomp_profiles: Vec<crate::profiles::ProfileUse>,
 }
 
 /// What to load: the main files in `-f` order (the first one names the project directory).
@@ -403,6 +405,7 @@ pub fn load(input: ComposeInput<'_>) -> ComposeProject {
         return context.project;
     };
     lower::lower_project(&mut context, &root);
+    crate::profiles::collect(&mut context.project, context.loader, true);
     context.project
 }
 

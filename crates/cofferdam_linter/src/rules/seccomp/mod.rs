@@ -2,7 +2,20 @@
 
 pub mod seccomp_unconfined;
 
-use crate::rules::Rule;
+use std::sync::LazyLock;
+
+use crate::rules::{Check, Rule};
+
+/// The rules about profile files, declared with their checks in `cofferdam_seccomp::lint`.
+pub(crate) static PROFILE_RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    cofferdam_seccomp::lint::RULES
+        .iter()
+        .map(|meta| Rule {
+            meta,
+            check: Check::SeccompProfile,
+        })
+        .collect()
+});
 
 /// This family's container rules, in the order they run.
 pub(crate) static RULES: &[Rule] = &[Rule::container(
