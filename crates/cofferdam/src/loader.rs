@@ -123,9 +123,40 @@ impl Loader for Disk {
     }
 }
 
+/// Writes `bytes` to `path` so that readers see the old file or the new one, never half of
+/// one: a temporary file in the same directory, flushed to disk, renamed over the target, with
+/// the target's permissions kept. A target that exists and is not a regular file (`/dev/null`,
+/// a FIFO, a terminal) is written directly, since it cannot be replaced.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let existing = std::fs::metadata(path).ok();
+    if existing
+        .as_ref()
+        .is_some_and(|metadata| !metadata.is_file())
+    {
+        return std::fs::write(path, bytes);
+    }
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
+    temporary.write_all(bytes)?;
+    temporary.as_file().sync_all()?;
+    if let Some(metadata) = existing {
+        temporary
+            .as_file()
+            .set_permissions(metadata.permissions())?;
+    }
+    temporary.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::{decode, write_atomically};
 
     #[test]
     fn decodes_text_and_reports_invalid_utf8_with_a_position() {
@@ -137,5 +168,25 @@ mod tests {
         let position = error.position.expect("a position");
         assert_eq!((position.line, position.column), (2, 6));
         assert!(error.message.contains("offset 15"), "{}", error.message);
+    }
+
+    #[test]
+    fn atomic_writes_replace_keep_the_mode_and_write_devices_directly() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("profile.json");
+        write_atomically(&path, b"one").expect("new file");
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&path, b"two").expect("replaced");
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        // Nothing but the file is left in the directory.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // /dev/null stays a device.
+        write_atomically(std::path::Path::new("/dev/null"), b"x").expect("device");
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+        // A directory that does not exist is an error, not a panic.
+        assert!(write_atomically(&dir.path().join("missing/x.json"), b"x").is_err());
     }
 }

@@ -691,3 +691,136 @@ fn help_documents_the_exit_statuses() {
     let run = cofferdam(&["seccomp", "record", "--help"], None);
     assert!(run.stdout.contains("128 + N"), "{}", run.stdout);
 }
+
+/// `record` suggests `cap_drop: [ALL]` plus exactly the capabilities the calls needed, each with
+/// its evidence, and nothing for the look-alike calls that need none (port 8080, a ping socket,
+/// chown to itself).
+#[test]
+fn record_suggests_the_capabilities_the_calls_needed() {
+    if !tracing() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = cofferdam(
+        &[
+            "seccomp",
+            "record",
+            "-o",
+            dir.path().join("profile.json").to_str().unwrap(),
+            "--",
+            helper_arg(),
+            "caps",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Writing a file of uid 4242 needs DAC_OVERRIDE only when the chown to 4242 worked (root).
+    let root = std::fs::read_to_string("/proc/self/status")
+        .expect("status")
+        .lines()
+        .any(|line| line.starts_with("Uid:") && line.split_whitespace().nth(2) == Some("0"));
+    let expected: &[&str] = if root {
+        &[
+            "CHOWN",
+            "DAC_OVERRIDE",
+            "SETGID",
+            "SETUID",
+            "NET_BIND_SERVICE",
+            "NET_RAW",
+            "SYS_ADMIN",
+            "MKNOD",
+        ]
+    } else {
+        &[
+            "CHOWN",
+            "SETGID",
+            "SETUID",
+            "NET_BIND_SERVICE",
+            "NET_RAW",
+            "SYS_ADMIN",
+            "MKNOD",
+        ]
+    };
+    let summary = format!(
+        "cofferdam: capabilities: cap_drop: [ALL] and cap_add: [{}] (docker run --cap-drop ALL {})",
+        expected.join(", "),
+        expected
+            .iter()
+            .map(|name| format!("--cap-add {name}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    assert!(
+        run.stderr.lines().any(|line| line == summary),
+        "expected `{summary}` in:\n{}",
+        run.stderr
+    );
+    let evidence = |capability: &str| -> String {
+        let prefix = format!("cofferdam:   {capability} (");
+        run.stderr
+            .lines()
+            .find(|line| line.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no evidence for {capability}:\n{}", run.stderr))
+            .to_owned()
+    };
+    let program = helper_arg();
+    assert_eq!(
+        evidence("CHOWN"),
+        format!("cofferdam:   CHOWN (1 call): fchownat to uid 4242:gid 4242 ({program})")
+    );
+    assert!(
+        evidence("NET_BIND_SERVICE").starts_with(&format!(
+            "cofferdam:   NET_BIND_SERVICE (1 call): bind to port 1023 ({program}); not needed on Docker 20.10"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        evidence("NET_RAW"),
+        format!("cofferdam:   NET_RAW (1 call): opens a raw IP socket ({program})")
+    );
+    assert_eq!(
+        evidence("SETGID"),
+        format!(
+            "cofferdam:   SETGID (2 calls): setgroups ({program}); setgid to 65534 ({program})"
+        )
+    );
+    assert!(
+        evidence("SYS_ADMIN")
+            .ends_with("not in Docker's default set: granting it widens the container"),
+        "{}",
+        run.stderr
+    );
+    if root {
+        let owned = dir.path().join("owned");
+        assert_eq!(
+            evidence("DAC_OVERRIDE"),
+            format!(
+                "cofferdam:   DAC_OVERRIDE (1 call): openat `{}` for writing (owner uid 4242, mode 600) ({program})",
+                owned.display()
+            )
+        );
+    }
+
+    // A program that needs nothing gets `cap_drop: [ALL]` alone.
+    let run = cofferdam(
+        &[
+            "seccomp",
+            "record",
+            "-o",
+            "/dev/null",
+            "--",
+            helper_arg(),
+            "exit",
+            "0",
+        ],
+        None,
+    );
+    assert!(
+        run.stderr.lines().any(|line| line
+            == "cofferdam: capabilities: no recorded call needs one: cap_drop: [ALL] (docker run --cap-drop ALL)"),
+        "{}",
+        run.stderr
+    );
+}

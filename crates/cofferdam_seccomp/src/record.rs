@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::caps::CapSet;
 use crate::filter::{Abi, Program};
+use crate::needs::{CapabilityNeeds, Watcher};
 use crate::profile::{Action, Profile, Rule};
 use crate::resolve::{Arch, Kernel, Resolution, Verdict, resolve, resolved_profile};
 use crate::trace::{self, Answer, Call, Command, Handler, TraceError};
@@ -40,6 +41,8 @@ pub struct Recording {
     pub tasks: usize,
     /// Syscalls traced.
     pub calls: u64,
+    /// The capabilities the calls showed a need for, with examples.
+    pub capabilities: CapabilityNeeds,
 }
 
 impl Recording {
@@ -97,6 +100,7 @@ struct Seen<'a> {
     bits: BTreeMap<Abi, [u64; 16]>,
     high: BTreeSet<(Abi, u64)>,
     unknown: BTreeSet<(u32, u64)>,
+    needs: Watcher,
 }
 
 impl Handler for Seen<'_> {
@@ -105,12 +109,13 @@ impl Handler for Seen<'_> {
             Some(abi) if call.nr < 1024 => {
                 let words = self.bits.entry(abi).or_insert([0; 16]);
                 words[(call.nr / 64) as usize] |= 1 << (call.nr % 64);
-                if abi == self.native
-                    && let Some(name) = self.watched.get(&call.nr)
-                {
-                    let passes =
-                        self.docker.resolution.decide(name, &call.args) == Some(Verdict::Allowed);
-                    *self.within.entry(name).or_insert(true) &= passes;
+                if abi == self.native {
+                    if let Some(name) = self.watched.get(&call.nr) {
+                        let passes = self.docker.resolution.decide(name, &call.args)
+                            == Some(Verdict::Allowed);
+                        *self.within.entry(name).or_insert(true) &= passes;
+                    }
+                    self.needs.observe(call);
                 }
             }
             Some(abi) => {
@@ -121,6 +126,10 @@ impl Handler for Seen<'_> {
             }
         }
         Answer::Allow
+    }
+
+    fn exec(&mut self, pid: i32) {
+        self.needs.forget(pid);
     }
 }
 
@@ -144,6 +153,7 @@ pub fn record(command: &Command) -> Result<Recording, TraceError> {
         bits: BTreeMap::new(),
         high: BTreeSet::new(),
         unknown: BTreeSet::new(),
+        needs: Watcher::new(arch),
     };
     let outcome = trace::run(command, &Program::trace_all(), &mut seen)?;
     let mut recording = Recording {
@@ -152,6 +162,7 @@ pub fn record(command: &Command) -> Result<Recording, TraceError> {
         calls: outcome.stops,
         unknown: seen.unknown,
         within_docker_rules: seen.within,
+        capabilities: seen.needs.finish(),
         ..Recording::default()
     };
     let numbers = seen

@@ -788,7 +788,14 @@ pub fn read_string(pid: i32, address: u64, max: usize) -> Option<Vec<u8>> {
     if address == 0 {
         return None;
     }
-    let file = File::open(format!("/proc/{pid}/mem")).ok()?;
+    read_string_in(&File::open(format!("/proc/{pid}/mem")).ok()?, address, max)
+}
+
+/// [`read_string`] from an open `/proc/<pid>/mem`, for callers that read many.
+pub fn read_string_in(memory: &File, address: u64, max: usize) -> Option<Vec<u8>> {
+    if address == 0 {
+        return None;
+    }
     let mut buffer = vec![0u8; max];
     let mut got = 0;
     // Read in pieces that do not cross a page, so that a string at the end of a mapping reads.
@@ -796,7 +803,7 @@ pub fn read_string(pid: i32, address: u64, max: usize) -> Option<Vec<u8>> {
         let at = address.checked_add(got as u64)?;
         let to_page_end = 4096 - (at % 4096) as usize;
         let want = to_page_end.min(max - got);
-        match file.read_at(&mut buffer[got..got + want], at) {
+        match memory.read_at(&mut buffer[got..got + want], at) {
             Ok(0) | Err(_) => break,
             Ok(read) => {
                 if let Some(end) = buffer[got..got + read].iter().position(|b| *b == 0) {
@@ -811,6 +818,17 @@ pub fn read_string(pid: i32, address: u64, max: usize) -> Option<Vec<u8>> {
         buffer.truncate(got);
         buffer
     })
+}
+
+/// `len` bytes of a tracee's memory at `address`, read from its open `/proc/<pid>/mem`, or `None`
+/// when they cannot all be read.
+pub fn read_bytes(memory: &File, address: u64, len: usize) -> Option<Vec<u8>> {
+    if address == 0 {
+        return None;
+    }
+    let mut buffer = vec![0u8; len];
+    memory.read_exact_at(&mut buffer, address).ok()?;
+    Some(buffer)
 }
 
 /// Whether this process may trace its children: a traced `true` that must succeed. Tests use it

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow};
 use cofferdam_seccomp::caps::CapSet;
 use cofferdam_seccomp::filter::{self, Abi, Mode, Target};
+use cofferdam_seccomp::needs::CapabilityNeeds;
 use cofferdam_seccomp::profile::Profile;
 use cofferdam_seccomp::record::{self, Recording};
 use cofferdam_seccomp::resolve::{Arch, Kernel};
@@ -78,13 +79,14 @@ pub(crate) fn record(
     let mut json = serde_json::to_string_pretty(&profile).context("cannot write the profile")?;
     json.push('\n');
     match &settings.output {
-        Some(path) => std::fs::write(path, json)
+        Some(path) => crate::loader::write_atomically(path, json.as_bytes())
             .with_context(|| format!("cannot write the profile to {}", path.display()))?,
         None => out
             .write_all(json.as_bytes())
             .context("cannot write to standard output")?,
     }
     writeln!(err, "cofferdam: {}", describe(&recording, settings))?;
+    write_capabilities(&recording.capabilities, err)?;
     for (arch, nr) in &recording.unknown {
         writeln!(
             err,
@@ -117,6 +119,52 @@ fn describe(recording: &Recording, settings: &RecordSettings) -> String {
         },
         recording.calls,
     )
+}
+
+/// The suggested capability settings and the calls behind each capability.
+fn write_capabilities(needs: &CapabilityNeeds, err: &mut dyn Write) -> Result<()> {
+    let add = needs.cap_add();
+    let run_flags: String = std::iter::once(" --cap-drop ALL".to_owned())
+        .chain(add.iter().map(|name| format!(" --cap-add {name}")))
+        .collect();
+    if add.is_empty() {
+        writeln!(
+            err,
+            "cofferdam: capabilities: no recorded call needs one: cap_drop: [ALL] \
+             (docker run{run_flags})"
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        err,
+        "cofferdam: capabilities: cap_drop: [ALL] and cap_add: [{}] (docker run{run_flags})",
+        add.join(", ")
+    )?;
+    let defaults = CapSet::docker_defaults();
+    for (capability, need) in &needs.needs {
+        let calls = if need.calls == 1 {
+            "1 call".to_owned()
+        } else {
+            format!("{} calls", need.calls)
+        };
+        let mut note = String::new();
+        if capability.name() == "NET_BIND_SERVICE" {
+            note.push_str(
+                "; not needed on Docker 20.10 and later, which lets containers bind low ports \
+                 (net.ipv4.ip_unprivileged_port_start=0), except with network_mode: host",
+            );
+        }
+        if !defaults.has(*capability) {
+            note.push_str("; not in Docker's default set: granting it widens the container");
+        }
+        writeln!(
+            err,
+            "cofferdam:   {} ({calls}): {}{note}",
+            capability.name(),
+            need.examples.join("; ")
+        )?;
+    }
+    Ok(())
 }
 
 /// `1 process`, `3 processes and threads`.
