@@ -396,6 +396,13 @@ pub(crate) struct SeccompDefaultArgs {
     pub(crate) format: CapsFormat,
 }
 
+/// What `seccomp record` adds for the container runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SeccompRuntime {
+    Runc,
+    None,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct SeccompRecordArgs {
     /// Write the profile to FILE instead of stdout.
@@ -411,6 +418,14 @@ pub(crate) struct SeccompRecordArgs {
     /// machines (no cross-CPU wake-up per syscall), but the command sees a single CPU.
     #[arg(long)]
     pub(crate) one_cpu: bool,
+
+    /// The container runtime the profile is for: `runc` (Docker, containerd, Podman with runc)
+    /// adds, in a rule of its own, the syscalls runc and its Go runtime make between installing
+    /// the filter and starting the program, without which the container does not start; `none`
+    /// writes only what the command called (for `seccomp test`, or a filter installed by the
+    /// program itself).
+    #[arg(long, value_enum, default_value_t = SeccompRuntime::Runc)]
+    pub(crate) runtime: SeccompRuntime,
 
     /// The command to run and its arguments (after `--`).
     #[arg(

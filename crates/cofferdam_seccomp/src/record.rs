@@ -238,10 +238,12 @@ pub fn merge(mut existing: Profile, recording: &Recording) -> Profile {
         .filter(|(abi, _)| **abi != Abi::native(arch))
         .flat_map(|(_, names)| names.iter().copied())
         .collect();
+    // The runtime's rule does not count: the program's own needs go in the program's rules, so
+    // that the profile stays right when the runtime rule is dropped or rebuilt.
     let allowed: BTreeSet<String> = existing
         .syscalls
         .iter()
-        .filter(|rule| allows_outright(rule))
+        .filter(|rule| allows_outright(rule) && rule.comment.as_deref() != Some(RUNC_COMMENT))
         .flat_map(|rule| rule.all_names().map(str::to_owned))
         .collect();
 
@@ -274,11 +276,11 @@ pub fn merge(mut existing: Profile, recording: &Recording) -> Profile {
         }
     }
     if !missing.is_empty() {
-        match existing
-            .syscalls
-            .iter_mut()
-            .find(|rule| allows_outright(rule) && rule.name.is_none())
-        {
+        match existing.syscalls.iter_mut().find(|rule| {
+            allows_outright(rule)
+                && rule.name.is_none()
+                && rule.comment.as_deref() != Some(RUNC_COMMENT)
+        }) {
             Some(rule) => {
                 rule.names.extend(missing);
                 rule.names.sort();
@@ -304,13 +306,114 @@ pub fn merge(mut existing: Profile, recording: &Recording) -> Profile {
     existing
 }
 
+/// The syscalls runc makes after it installs the container's filter and before the program
+/// starts (observed with `SCMP_ACT_LOG` on runc 1.1 and Docker 20.10: closing inherited file
+/// descriptors, applying capabilities and the user, changing to the working directory), the
+/// calls its Go runtime keeps making on other threads meanwhile (a `futex` denied there crashes
+/// runc even with `no-new-privileges`, when the filter is installed just before `execve`), and
+/// `execve` itself.
+pub const RUNC_SYSCALLS: &[&str] = &[
+    "brk",
+    "capget",
+    "capset",
+    "chdir",
+    "close",
+    "close_range",
+    "epoll_ctl",
+    "epoll_pwait",
+    "epoll_wait",
+    "execve",
+    "exit",
+    "exit_group",
+    "faccessat",
+    "faccessat2",
+    "fchdir",
+    "fchown",
+    "fcntl",
+    "fstat",
+    "fstatfs",
+    "futex",
+    "getcwd",
+    "getdents64",
+    "getegid",
+    "geteuid",
+    "getgid",
+    "getpid",
+    "gettid",
+    "getuid",
+    "madvise",
+    "mmap",
+    "mprotect",
+    "munmap",
+    "nanosleep",
+    "newfstatat",
+    "openat",
+    "prctl",
+    "read",
+    "rt_sigaction",
+    "rt_sigprocmask",
+    "rt_sigreturn",
+    "sched_yield",
+    "setgid",
+    "setgroups",
+    "setresgid",
+    "setresuid",
+    "setuid",
+    "sigaltstack",
+    "tgkill",
+    "write",
+];
+
+/// The comment of the rule that holds [`RUNC_SYSCALLS`].
+pub const RUNC_COMMENT: &str =
+    "needed by the container runtime (runc) between installing the filter and starting the program";
+
+/// `profile` without the runtime's rule (`seccomp record --runtime none`).
+pub fn without_runtime(mut profile: Profile) -> Profile {
+    profile
+        .syscalls
+        .retain(|rule| rule.comment.as_deref() != Some(RUNC_COMMENT));
+    profile
+}
+
+/// `profile` with the syscalls runc needs to start a container under it ([`RUNC_SYSCALLS`], the
+/// ones `arch` has) allowed in a rule of their own, so that a profile recorded outside a
+/// container starts one. Names the profile already allows outright are left out; a rule from an
+/// earlier run is reused.
+pub fn with_runtime(mut profile: Profile, arch: Arch) -> Profile {
+    let allowed: BTreeSet<String> = profile
+        .syscalls
+        .iter()
+        .filter(|rule| allows_outright(rule) && rule.comment.as_deref() != Some(RUNC_COMMENT))
+        .flat_map(|rule| rule.all_names().map(str::to_owned))
+        .collect();
+    let names: Vec<String> = RUNC_SYSCALLS
+        .iter()
+        .filter(|name| arch.number(name).is_some() && !allowed.contains(**name))
+        .map(|name| (*name).to_owned())
+        .collect();
+    profile
+        .syscalls
+        .retain(|rule| rule.comment.as_deref() != Some(RUNC_COMMENT));
+    if !names.is_empty() {
+        profile.syscalls.push(Rule {
+            names,
+            action: Action::Allow.name().to_owned(),
+            comment: Some(RUNC_COMMENT.to_owned()),
+            ..Rule::default()
+        });
+    }
+    profile
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
-    use super::{Recording, merge, profile};
+    use super::{RUNC_COMMENT, RUNC_SYSCALLS, Recording, merge, profile, with_runtime};
     use crate::filter::Abi;
     use crate::profile::Profile;
+    use crate::resolve::Arch;
 
     fn recording(abis: &[(Abi, &[&'static str])]) -> Recording {
         Recording {
@@ -428,5 +531,37 @@ mod tests {
         let merged = merge(deny_list, &recording(&[(Abi::X86_64, &["read"])]));
         assert_eq!(merged.syscalls[0].names, ["read"]);
         assert_eq!(merged.syscalls[1].names, ["mount"]);
+    }
+
+    #[test]
+    fn the_runtime_rule_adds_only_what_the_program_did_not_use_and_is_replaced_on_merge() {
+        let recorded = profile(&recording(&[(NATIVE, &["read", "write", "mkdir"])]));
+        let arch = Arch::native().expect("a supported host");
+        let with = with_runtime(recorded, arch);
+        let runtime: Vec<&str> = with
+            .syscalls
+            .iter()
+            .filter(|rule| rule.comment.as_deref() == Some(RUNC_COMMENT))
+            .flat_map(|rule| rule.names.iter().map(String::as_str))
+            .collect();
+        assert!(
+            runtime.contains(&"capset") && runtime.contains(&"execve"),
+            "{runtime:?}"
+        );
+        assert!(
+            !runtime.contains(&"read") && !runtime.contains(&"mkdir"),
+            "{runtime:?}"
+        );
+        assert!(runtime.iter().all(|name| RUNC_SYSCALLS.contains(name)));
+        // A later run that records capset moves it out of the runtime rule; one rule remains.
+        let merged = merge(with, &recording(&[(NATIVE, &["capset"])]));
+        let again = with_runtime(merged, arch);
+        let rules: Vec<_> = again
+            .syscalls
+            .iter()
+            .filter(|rule| rule.comment.as_deref() == Some(RUNC_COMMENT))
+            .collect();
+        assert_eq!(rules.len(), 1);
+        assert!(!rules[0].names.iter().any(|name| name == "capset"));
     }
 }

@@ -83,6 +83,7 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                 output: args.output,
                 merge: args.merge,
                 one_cpu: args.one_cpu,
+                runtime: args.runtime == crate::args::SeccompRuntime::Runc,
                 command: args.command,
             };
             let code = seccomp_trace::record(&settings, &mut out, &mut std::io::stderr())?;

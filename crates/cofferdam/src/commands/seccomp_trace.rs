@@ -30,6 +30,8 @@ pub(crate) struct RecordSettings {
     pub(crate) output: Option<PathBuf>,
     pub(crate) merge: bool,
     pub(crate) one_cpu: bool,
+    /// Add the syscalls runc needs to start a container under the profile.
+    pub(crate) runtime: bool,
     pub(crate) command: Vec<OsString>,
 }
 
@@ -64,7 +66,7 @@ pub(crate) fn record(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32> {
-    host()?;
+    let arch = host()?;
     let existing = match &settings.output {
         Some(path) if settings.merge && path.exists() => Some(read_profile(path)?),
         _ => None,
@@ -75,6 +77,11 @@ pub(crate) fn record(
     let profile = match existing {
         Some(existing) => record::merge(existing, &recording),
         None => record::profile(&recording),
+    };
+    let profile = if settings.runtime {
+        record::with_runtime(profile, arch)
+    } else {
+        record::without_runtime(profile)
     };
     let mut json = serde_json::to_string_pretty(&profile).context("cannot write the profile")?;
     json.push('\n');
@@ -108,6 +115,11 @@ fn describe(recording: &Recording, settings: &RecordSettings) -> String {
         (Some(path), true) => format!("merged into {}", path.display()),
         (Some(path), false) => format!("written to {}", path.display()),
         (None, _) => "written to stdout".to_owned(),
+    };
+    let target = if settings.runtime {
+        format!("{target}, with what runc needs to start it (--runtime none leaves that out)")
+    } else {
+        target
     };
     format!(
         "recorded {} syscalls ({}) in {} calls from {tasks}; profile {target}",
@@ -268,6 +280,7 @@ mod tests {
             output: None,
             merge: false,
             one_cpu: false,
+            runtime: true,
             command: vec!["cofferdam-no-such-command".into()],
         };
         let error = super::record(&settings, &mut Vec::new(), &mut Vec::new()).unwrap_err();
