@@ -5,6 +5,7 @@
 //! [`lint_dockerfile`] ties them together. This crate never touches the file system or the
 //! network: the binary reads files and hands their text in.
 
+pub mod host;
 pub mod model;
 pub mod profiles;
 pub mod rules;
@@ -13,5 +14,6 @@ pub mod syntax;
 
 mod linter;
 
+pub use host::lint_host;
 pub use linter::{LintResult, lint_compose, lint_dockerfile, lint_project, lint_run_lines};
 pub use settings::Settings;

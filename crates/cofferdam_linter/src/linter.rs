@@ -40,7 +40,9 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
         let start = diagnostics.len();
         match rule.check {
             Check::Dockerfile(check) | Check::Both(check, _) => check(&context, &mut diagnostics),
-            Check::Container(_) | Check::Project(_) | Check::SeccompProfile => continue,
+            Check::Container(_) | Check::Project(_) | Check::SeccompProfile | Check::Host(_) => {
+                continue;
+            }
         }
         if let Some(severity) = settings.severity_override_at(index) {
             for diagnostic in &mut diagnostics[start..] {
@@ -166,7 +168,7 @@ fn lint_services(
         }
         let start = diagnostics.len();
         match rule.check {
-            Check::Dockerfile(_) | Check::SeccompProfile => continue,
+            Check::Dockerfile(_) | Check::SeccompProfile | Check::Host(_) => continue,
             Check::Container(check) | Check::Both(_, check) => {
                 for spec in &project.services {
                     let context = ContainerContext {

@@ -5,9 +5,10 @@ use std::collections::HashSet;
 
 use cofferdam_diagnostics::{Diagnostic, Input, SourceFile};
 use cofferdam_linter::model::compose::{ComposeInput, NoFiles};
+use cofferdam_linter::model::host::{DAEMON_JSON, HostFacts, HostInput};
 use cofferdam_linter::rules::{RULES, find_rule};
 use cofferdam_linter::syntax::embedded::Embedding;
-use cofferdam_linter::{Settings, lint_compose, lint_dockerfile, lint_run_lines};
+use cofferdam_linter::{Settings, lint_compose, lint_dockerfile, lint_host, lint_run_lines};
 
 const HEADINGS: [&str; 6] = [
     "## What it does",
@@ -104,6 +105,24 @@ fn code_blocks(doc: &str, heading: &str) -> Vec<(String, String)> {
     blocks
 }
 
+/// Lints a host rule's doc snippet: `json` is daemon.json, `console` is `ls -l` lines of the
+/// daemon's files, `text` is `/etc/group`.
+fn lint_host_snippet(language: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let mut input = HostInput::default();
+    match language {
+        "json" => input.daemon_json = Some(SourceFile::new(DAEMON_JSON, text)),
+        "console" => input.files = text.lines().map(str::to_owned).collect(),
+        "text" => input.group = Some(SourceFile::new("/etc/group", text)),
+        other => panic!("unsupported host code block language `{other}`"),
+    }
+    let facts = HostFacts::load(input);
+    assert!(facts.errors.is_empty(), "{:?}", facts.errors);
+    lint_host(&facts, settings)
+        .into_iter()
+        .flat_map(|(_, result)| result.diagnostics)
+        .collect()
+}
+
 /// Lints a doc snippet as what its fence language says it is.
 fn lint_snippet(language: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     match language {
@@ -169,15 +188,22 @@ fn doc_examples_fire_and_use_instead_is_clean() {
                 rule.meta.name
             );
         }
+        let lint = |language: &str, text: &str| {
+            if rule.meta.inputs.contains(&Input::Host) {
+                lint_host_snippet(language, text, &settings)
+            } else {
+                lint_snippet(language, text, &settings)
+            }
+        };
         for (language, example) in &examples {
             assert!(
-                !lint_snippet(language, example, &settings).is_empty(),
+                !lint(language, example).is_empty(),
                 "{}: the `{language}` Example does not fire",
                 rule.meta.name
             );
         }
         for (language, use_instead) in &instead {
-            let clean = lint_snippet(language, use_instead, &settings);
+            let clean = lint(language, use_instead);
             assert!(
                 clean.is_empty(),
                 "{}: `{language}` Use instead still fires: {:?}",

@@ -9,6 +9,7 @@ pub use dockerfile::{Base, DockerfileModel, EffectiveUser, Scope, Stage};
 pub use image::ImageRef;
 pub mod compose;
 pub mod container;
+pub mod host;
 pub mod reachability;
 pub mod run;
 

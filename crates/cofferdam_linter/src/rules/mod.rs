@@ -8,6 +8,7 @@ pub mod build;
 pub mod capabilities;
 mod container;
 mod context;
+pub mod daemon;
 pub mod devices;
 pub mod filesystem;
 pub mod healthcheck;
@@ -38,6 +39,9 @@ pub type ContainerCheck = fn(&ContainerContext<'_>, &mut Vec<Diagnostic>);
 /// A project rule's check: every container of a project at once (network reachability).
 pub type ProjectCheck = fn(&ProjectContext<'_>, &mut Vec<Diagnostic>);
 
+/// A host rule's check: the daemon's configuration and the host around it.
+pub type HostCheck = fn(&daemon::HostContext<'_>, &mut Vec<Diagnostic>);
+
 /// How a rule is run.
 #[derive(Clone, Copy)]
 pub enum Check {
@@ -50,6 +54,8 @@ pub enum Check {
     /// A rule about a seccomp profile file (`SCP101`…), checked by `cofferdam_seccomp::lint` on
     /// the profiles containers reference (`seccomp=profile.json`) and by `seccomp lint`.
     SeccompProfile,
+    /// A rule about the host and the Docker daemon (`DMN…`), run by `cofferdam audit`.
+    Host(HostCheck),
 }
 
 /// A registered rule.
@@ -120,6 +126,7 @@ pub static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         healthcheck::RULES,
         build::RULES,
         &seccomp::PROFILE_RULES,
+        daemon::RULES,
     ]
     .concat()
 });
