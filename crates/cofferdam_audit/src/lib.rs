@@ -4,3 +4,5 @@
 //! This crate gathers facts (Engine API answers, `/proc`, cgroup files, the daemon's
 //! configuration, the socket's owner and mode) and hands them to the linter's pure rules; it
 //! never decides what is weak itself.
+
+pub mod host;

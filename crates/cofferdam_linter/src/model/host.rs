@@ -261,7 +261,14 @@ impl HostFacts {
             let Some(path) = FileFacts::parse(&line, 0).map(|file| file.path) else {
                 continue;
             };
-            let base = facts.sources.add(SourceFile::new(path, line.clone()));
+            // The line is a source of its own, named by the path; daemon.json's text already
+            // has that name, so its line gets a suffix.
+            let name = if facts.sources.file(&path).is_some() {
+                format!("{path} (ls -l)")
+            } else {
+                path
+            };
+            let base = facts.sources.add(SourceFile::new(name, line.clone()));
             facts.files.extend(FileFacts::parse(&line, base));
         }
         if let Some(file) = input.group {
