@@ -72,10 +72,116 @@ pub(crate) enum Command {
     /// number of filters, and the uid/gid. Run inside a container it shows what that container
     /// was given. Exit status: 0, or 2 when the input cannot be read or decoded.
     Caps(CapsArgs),
+    /// Review the containers of a running Docker engine, or saved `docker inspect` output, and
+    /// the daemon and host they run on.
+    ///
+    /// Live (the default): connects to the Engine API (`--host`, else `DOCKER_HOST`, else
+    /// /var/run/docker.sock; `tcp://` with TLS client certificates), inspects every running
+    /// container (`--all` for stopped ones too; `--container` to pick), and runs the same
+    /// container rules as `check` on what each was really created with. Containers made by
+    /// Compose name their project, service and compose file. On the engine's own host it also
+    /// reads what configuration hides: each container's init process in /proc (capabilities,
+    /// `no_new_privs`, seccomp mode; a daemon-wide no-new-privileges default shows there), and
+    /// the daemon's configuration (daemon.json, dockerd's flags, `docker info`, socket and file
+    /// permissions, the docker group) for the `daemon` rules (CIS Docker Benchmark 1-3).
+    ///
+    /// `--inspect FILE…` reviews saved `docker inspect` output instead (containers and images,
+    /// arrays or single objects) and `docker info` JSON, for a host you cannot reach.
+    ///
+    /// Exit status: 0 when no finding is at or above `--fail-on`, 1 when one is, 2 when the
+    /// engine cannot be reached (the message names the socket or address and why) or a file
+    /// cannot be read or parsed.
+    Audit(AuditArgs),
     /// Seccomp profiles: Docker's default resolved for a container, custom profiles linted,
     /// two profiles compared.
     #[command(subcommand)]
     Seccomp(SeccompCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    /// Review these saved `docker inspect` (container or image) and `docker info` JSON files
+    /// instead of a live engine.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub(crate) inspect: Vec<PathBuf>,
+
+    /// The engine: `unix:///path/to/docker.sock` or `tcp://host:port`. Default: `DOCKER_HOST`,
+    /// else `unix:///var/run/docker.sock`.
+    #[arg(long = "host", short = 'H', value_name = "URL")]
+    pub(crate) engine: Option<String>,
+
+    /// CA certificate for a `tcp://` engine (with --tlscert and --tlskey; default: the files in
+    /// `DOCKER_CERT_PATH` when `DOCKER_TLS_VERIFY` is set).
+    #[arg(long, value_name = "FILE", requires_all = ["tlscert", "tlskey"])]
+    pub(crate) tlscacert: Option<PathBuf>,
+
+    /// Client certificate for a `tcp://` engine.
+    #[arg(long, value_name = "FILE", requires_all = ["tlscacert", "tlskey"])]
+    pub(crate) tlscert: Option<PathBuf>,
+
+    /// Client key for a `tcp://` engine.
+    #[arg(long, value_name = "FILE", requires_all = ["tlscacert", "tlscert"])]
+    pub(crate) tlskey: Option<PathBuf>,
+
+    /// Seconds to wait for each answer from the engine.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub(crate) timeout: u64,
+
+    /// Stopped and created containers too, not only running ones.
+    #[arg(long)]
+    pub(crate) all: bool,
+
+    /// Only these containers (name or id prefix); repeatable and comma-separated.
+    #[arg(long = "container", value_name = "NAME", value_delimiter = ',')]
+    pub(crate) containers: Vec<String>,
+
+    /// Skip the daemon and host checks (daemon.json, sockets, docker group, `docker info`).
+    #[arg(long)]
+    pub(crate) no_host_checks: bool,
+
+    /// Read the host's files (daemon.json, /proc, sockets, /etc/group) below DIR, e.g. a host's
+    /// root mounted read-only into a container.
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub(crate) host_root: PathBuf,
+
+    #[command(flatten)]
+    pub(crate) review: ReviewArgs,
+}
+
+/// How findings are selected and printed, shared by review commands.
+#[derive(Debug, Args)]
+pub(crate) struct ReviewArgs {
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub(crate) format: CheckFormat,
+
+    /// Exit with status 1 when a finding has at least this severity.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
+    pub(crate) fail_on: Severity,
+
+    /// Run only these rules (codes, names, categories, peer aliases, or ALL).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) select: Vec<String>,
+
+    /// Run these rules in addition to the default or selected set.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) extend_select: Vec<String>,
+
+    /// Do not run these rules.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+
+    /// Report the rules KEY selects at SEVERITY, e.g. `icc-enabled=high`. Repeatable.
+    #[arg(long, value_name = "KEY=SEVERITY", value_delimiter = ',')]
+    pub(crate) severity_override: Vec<String>,
+
+    /// Print findings only: no summary.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
 }
 
 #[derive(Debug, Args)]

@@ -70,6 +70,41 @@ pub(crate) struct Report {
     pub(crate) files: Vec<CheckedFile>,
     pub(crate) findings: Vec<Finding>,
     pub(crate) errors: Vec<FileError>,
+    /// The containers an `audit` reviewed, for the per-container summary.
+    pub(crate) containers: Vec<ContainerSummary>,
+    /// What a run could not look at, and why (checks that need root, a container that went
+    /// away); printed after the findings.
+    pub(crate) notes: Vec<String>,
+}
+
+/// One reviewed container: findings are matched to it by `Diagnostic::service`.
+#[derive(Debug, Default, serde::Serialize)]
+pub(crate) struct ContainerSummary {
+    pub(crate) name: String,
+    /// The short id.
+    pub(crate) id: String,
+    /// The source its findings point into (`container:web`, or the inspect file).
+    pub(crate) path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) compose_project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) compose_service: Option<String>,
+    /// The compose files the project was started from: where to change the settings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) compose_files: Vec<String>,
+    /// What the container's init process really has, read from /proc on the engine's host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) effective: Option<Effective>,
+}
+
+/// A container's init process's privileges, from `/proc/<pid>/status`.
+#[derive(Debug, Default, serde::Serialize)]
+pub(crate) struct Effective {
+    pub(crate) capabilities: Vec<String>,
+    pub(crate) no_new_privs: bool,
+    /// 0 none, 1 strict, 2 filter.
+    pub(crate) seccomp_mode: u8,
+    pub(crate) seccomp_filters: u32,
 }
 
 /// A finding or an error, for printers that interleave both in file order.

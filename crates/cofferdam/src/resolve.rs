@@ -11,7 +11,7 @@ use cofferdam_diagnostics::{Category, Severity};
 use cofferdam_linter::Settings;
 use cofferdam_linter::rules::RULES;
 
-use crate::args::{CheckArgs, CheckFormat, ColorChoice, RulesArgs, RulesFormat};
+use crate::args::{CheckArgs, CheckFormat, ColorChoice, ReviewArgs, RulesArgs, RulesFormat};
 use crate::suggest;
 
 /// What `cofferdam check` runs with.
@@ -108,6 +108,46 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
             && !args.quiet
             && format == OutputFormat::Human
             && std::io::stderr().is_terminal(),
+    })
+}
+
+/// The output and selection of a review command other than `check` (`audit`), as `check`
+/// resolves them; there are no paths.
+pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
+    let linter = Settings::default()
+        .with_selection(&args.select, &args.extend_select, &args.ignore)
+        .map_err(|error| {
+            let hint = suggest::did_you_mean(&error.0, selector_candidates());
+            anyhow!("{error}{hint}")
+        })
+        .context("invalid rule selection")?;
+    let linter = args
+        .severity_override
+        .iter()
+        .try_fold(linter, |settings, value| apply_override(settings, value))?;
+    let format = match args.format {
+        CheckFormat::Human => OutputFormat::Human,
+        CheckFormat::Concise => OutputFormat::Concise,
+        CheckFormat::Json => OutputFormat::Json,
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    Ok(CheckSettings {
+        inputs: Vec::new(),
+        stdin_filename: String::new(),
+        compose_files: Vec::new(),
+        format,
+        fail_on: args.fail_on,
+        linter,
+        color: color && format == OutputFormat::Human,
+        quiet: args.quiet,
+        progress: false,
     })
 }
 

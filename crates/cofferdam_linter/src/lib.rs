@@ -15,5 +15,7 @@ pub mod syntax;
 mod linter;
 
 pub use host::lint_host;
-pub use linter::{LintResult, lint_compose, lint_dockerfile, lint_project, lint_run_lines};
+pub use linter::{
+    LintResult, lint_compose, lint_dockerfile, lint_inspect, lint_project, lint_run_lines,
+};
 pub use settings::Settings;

@@ -6,6 +6,7 @@ use crate::Settings;
 use crate::model::DockerfileModel;
 use crate::model::compose::{self, ComposeInput, ComposeProject, Loader};
 use crate::model::container::{EnvVar, Spanned};
+use crate::model::inspect::{self, InspectedContainer};
 use crate::model::run::{self, RunCommand};
 use crate::rules::{
     Check, ContainerContext, DockerfileContext, ProjectContext, ProjectView, RULES, RunScript,
@@ -139,6 +140,46 @@ pub fn lint_run_lines(
     }
     crate::profiles::collect(&mut project, loader, false);
     lint_services(&project, settings, false)
+}
+
+/// Lowers `docker inspect` documents (containers and images, in any of the files) and runs the
+/// container rules on every container, each with the configuration of its image when one of the
+/// files holds it. Returns the results per file and the containers (ranges global to the files
+/// in the order given), so callers can group findings by container (`Diagnostic::service` is the
+/// container's name).
+pub fn lint_inspect(
+    files: Vec<SourceFile>,
+    settings: &Settings,
+) -> (Vec<(SourceFile, LintResult)>, Vec<InspectedContainer>) {
+    let mut project = ComposeProject::default();
+    let mut documents = Vec::new();
+    for file in files {
+        let base = project.sources.add(file.clone());
+        let mut document = inspect::lower(file.text(), base);
+        for container in &mut document.containers {
+            file.name().clone_into(&mut container.source);
+        }
+        // A file of images only is context for the containers, not a reviewed document.
+        if !document.containers.is_empty() || !document.errors.is_empty() {
+            project.roots.push(file.name().to_owned());
+        }
+        documents.push(document);
+    }
+    let images: Vec<_> = documents
+        .iter()
+        .flat_map(|document| document.images.iter().cloned())
+        .collect();
+    let mut containers = Vec::new();
+    for mut document in documents {
+        document.attach_images(&images);
+        project.errors.append(&mut document.errors);
+        containers.append(&mut document.containers);
+    }
+    project.services = containers
+        .iter()
+        .map(|container| container.spec.clone())
+        .collect();
+    (lint_services(&project, settings, false), containers)
 }
 
 /// Runs the container and project rules over a loaded project.

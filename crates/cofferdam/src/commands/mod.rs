@@ -1,6 +1,7 @@
 //! Command dispatch: resolve the arguments into settings, run the command against a buffered
 //! stdout, flush. Commands receive settings, never clap types, and write only through printers.
 
+mod audit;
 mod caps;
 mod check;
 mod graph;
@@ -24,6 +25,28 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
         Command::Check(args) => {
             let settings = resolve::check_settings(args)?;
             check::check(&settings, &mut out)?
+        }
+        Command::Audit(args) => {
+            let tls = match (args.tlscacert, args.tlscert, args.tlskey) {
+                (Some(ca), Some(cert), Some(key)) => {
+                    Some(cofferdam_audit::engine::TlsFiles { ca, cert, key })
+                }
+                _ => None,
+            };
+            let settings = audit::AuditSettings {
+                inspect: args.inspect,
+                engine: cofferdam_audit::engine::EngineOptions {
+                    host: args.engine,
+                    tls,
+                    timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+                    all: args.all,
+                    containers: args.containers,
+                },
+                host_checks: !args.no_host_checks,
+                host_root: args.host_root,
+                output: resolve::review_settings(&args.review)?,
+            };
+            audit::audit(&settings, &mut out)?
         }
         Command::Rules(args) => rules::list(resolve::rules_output(&args), &mut out)?,
         Command::Rule(args) => rules::show(&args.rule, &mut out)?,

@@ -51,6 +51,10 @@ pub(super) fn print(
     }
     out.write_all(text.as_bytes())?;
     if !settings.quiet {
+        super::write_containers(report, out)?;
+        for note in &report.notes {
+            writeln!(out, "note: {note}")?;
+        }
         writeln!(out, "{}", super::summary_line(report))?;
     }
     Ok(())

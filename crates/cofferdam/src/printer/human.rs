@@ -55,6 +55,10 @@ pub(super) fn print(
         writeln!(out, "{text}\n")?;
     }
     if !settings.quiet {
+        super::write_containers(report, out)?;
+        for note in &report.notes {
+            writeln!(out, "note: {note}")?;
+        }
         writeln!(out, "{}", super::summary_line(report))?;
     }
     Ok(())

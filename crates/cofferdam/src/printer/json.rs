@@ -16,6 +16,12 @@ struct Output<'a> {
     version: &'static str,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    /// `audit` only: the containers reviewed.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    containers: &'a [crate::report::ContainerSummary],
+    /// What the run could not look at.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [String],
     summary: Summary,
 }
 
@@ -121,6 +127,8 @@ pub(super) fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         version: env!("CARGO_PKG_VERSION"),
         findings,
         errors,
+        containers: &report.containers,
+        notes: &report.notes,
         summary: Summary {
             files_checked: report.files_checked(),
             findings: report.findings.len(),

@@ -28,6 +28,66 @@ pub(crate) fn print_report(
     }
 }
 
+/// The per-container block of `audit`'s human and concise output: each container, where its
+/// settings come from (the compose project, service and file), what /proc shows it really has,
+/// and its findings by severity.
+pub(crate) fn write_containers(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.containers.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "containers:")?;
+    for container in &report.containers {
+        let counts: Vec<String> = cofferdam_diagnostics::Severity::ALL
+            .iter()
+            .filter_map(|severity| {
+                let count = report
+                    .findings
+                    .iter()
+                    .filter(|finding| {
+                        finding.diagnostic.severity == *severity
+                            && finding.diagnostic.service.as_deref() == Some(&container.name)
+                            && report.path(finding) == container.path
+                    })
+                    .count();
+                (count > 0).then(|| format!("{count} {severity}"))
+            })
+            .collect();
+        let findings = if counts.is_empty() {
+            "no findings".to_owned()
+        } else {
+            counts.join(", ")
+        };
+        write!(out, "  {} ({}): {findings}", container.name, container.id)?;
+        if let (Some(project), Some(service)) =
+            (&container.compose_project, &container.compose_service)
+        {
+            write!(out, "; compose project {project}, service {service}")?;
+            if !container.compose_files.is_empty() {
+                write!(out, " in {}", container.compose_files.join(", "))?;
+            }
+        }
+        if let Some(effective) = &container.effective {
+            let caps = match effective.capabilities.len() {
+                0 => "no capabilities".to_owned(),
+                1 => format!("1 capability ({})", effective.capabilities[0]),
+                count => format!("{count} capabilities"),
+            };
+            let seccomp = match effective.seccomp_mode {
+                0 => "no seccomp".to_owned(),
+                1 => "strict seccomp".to_owned(),
+                _ => plural(effective.seccomp_filters as usize, "seccomp filter"),
+            };
+            write!(
+                out,
+                "; running with {caps}, no_new_privs {}, {seccomp}",
+                u8::from(effective.no_new_privs)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// The first paragraph under "Why is this bad?", on one line.
 pub(crate) fn why(meta: &RuleMeta) -> String {
     meta.first_paragraph("Why is this bad?")

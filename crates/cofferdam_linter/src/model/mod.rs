@@ -10,6 +10,7 @@ pub use image::ImageRef;
 pub mod compose;
 pub mod container;
 pub mod host;
+pub mod inspect;
 pub mod reachability;
 pub mod run;
 

@@ -1,0 +1,230 @@
+//! `cofferdam audit`: the containers of a running engine (or saved `docker inspect` output) and
+//! the daemon and host they run on.
+//!
+//! The engine's answers are reviewed as documents (`container:web` is the container's inspect
+//! JSON as the engine gave it), so findings point at the line of the setting, exactly as for a
+//! saved file. On the engine's own host, each running container's init process is read from
+//! /proc: what it really has is shown, and a finding the process contradicts (no
+//! `no-new-privileges` in the configuration, but the daemon's default set it) is dropped.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use cofferdam_audit::engine::{self, EngineOptions};
+use cofferdam_audit::host;
+use cofferdam_diagnostics::{LineColumn, SourceFile};
+use cofferdam_linter::model::host::{HostFacts, HostInput};
+use cofferdam_linter::model::inspect::InspectedContainer;
+use cofferdam_linter::{LintResult, lint_host, lint_inspect};
+use cofferdam_seccomp::caps::ProcessPrivileges;
+
+use crate::exit::ExitStatus;
+use crate::printer;
+use crate::report::{
+    CheckedFile, ContainerSummary, Effective, ErrorKind, FileError, Finding, Report,
+};
+use crate::resolve::CheckSettings;
+
+/// What `audit` runs with.
+#[derive(Debug)]
+pub(crate) struct AuditSettings {
+    /// Saved files to review instead of a live engine.
+    pub(crate) inspect: Vec<PathBuf>,
+    pub(crate) engine: EngineOptions,
+    pub(crate) host_checks: bool,
+    /// Where the host's files are read from (`/`).
+    pub(crate) host_root: PathBuf,
+    pub(crate) output: CheckSettings,
+}
+
+/// The rule a daemon-wide `no-new-privileges` default makes moot for a container.
+const NO_NEW_PRIVILEGES_RULE: &str = "PRV002";
+
+pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<ExitStatus> {
+    let mut report = Report::default();
+    let mut documents = Vec::new();
+    let mut info: Option<SourceFile> = None;
+    let mut local_engine = false;
+    if settings.inspect.is_empty() {
+        let fetched = match engine::fetch(&settings.engine) {
+            Ok(fetched) => fetched,
+            Err(error) => {
+                eprintln!("cofferdam: error: {error}");
+                return Ok(ExitStatus::Error);
+            }
+        };
+        local_engine = fetched.endpoint.starts_with("unix://");
+        for (name, json) in fetched.containers {
+            documents.push(SourceFile::new(format!("container:{name}"), json));
+        }
+        for (index, json) in fetched.images.into_iter().enumerate() {
+            documents.push(SourceFile::new(format!("image:{index}"), json));
+        }
+        info = fetched
+            .info
+            .map(|text| SourceFile::new("docker info", text));
+        report.notes.extend(fetched.notes);
+    } else {
+        for path in &settings.inspect {
+            match crate::loader::read_file(path) {
+                Ok(source) if is_docker_info(source.text()) => info = Some(source),
+                Ok(source) => documents.push(source),
+                Err(error) => report.errors.push(io_error(error)),
+            }
+        }
+    }
+
+    let (results, containers) = lint_inspect(documents, &settings.output.linter);
+    let mut results: Vec<(SourceFile, LintResult)> = results
+        .into_iter()
+        // Image documents are context for their containers, not reviewed on their own.
+        .filter(|(source, result)| {
+            !source.name().starts_with("image:")
+                || !result.diagnostics.is_empty()
+                || !result.errors.is_empty()
+        })
+        .collect();
+    for container in &containers {
+        let effective = if local_engine && container.running && container.pid > 0 {
+            effective(&settings.host_root, container.pid)
+        } else {
+            None
+        };
+        if let Some(effective) = &effective
+            && effective.no_new_privs
+        {
+            // The daemon's default applied: the process cannot gain privileges.
+            for (_, result) in &mut results {
+                result.diagnostics.retain(|diagnostic| {
+                    diagnostic.rule.code != NO_NEW_PRIVILEGES_RULE
+                        || diagnostic.service.as_deref() != Some(&container.spec.name)
+                });
+            }
+        }
+        report.containers.push(summary(container, effective));
+    }
+
+    if settings.host_checks {
+        let local_files = local_engine || settings.host_root != Path::new("/");
+        let facts = if local_files {
+            let gathered =
+                host::gather(&settings.host_root, info.map(|file| file.text().to_owned()));
+            report.notes.extend(
+                gathered
+                    .skipped
+                    .into_iter()
+                    .map(|skipped| format!("host check skipped: {skipped}")),
+            );
+            Some(gathered.facts)
+        } else {
+            info.map(|info| {
+                HostFacts::load(HostInput {
+                    info: Some(info),
+                    ..HostInput::default()
+                })
+            })
+        };
+        if let Some(facts) = facts {
+            results.extend(lint_host(&facts, &settings.output.linter));
+        }
+    }
+
+    add_results(&mut report, results);
+    report.sort();
+    if report.files.is_empty() && report.errors.is_empty() && !settings.output.quiet {
+        eprintln!("cofferdam: no containers to review (`--all` includes stopped ones)");
+    }
+    printer::print_report(&report, &settings.output, out)?;
+    Ok(if !report.errors.is_empty() {
+        ExitStatus::Error
+    } else if report
+        .findings
+        .iter()
+        .any(|finding| finding.diagnostic.severity >= settings.output.fail_on)
+    {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// `docker info` JSON rather than inspect output.
+fn is_docker_info(text: &str) -> bool {
+    let head: String = text.chars().take(65_536).collect();
+    head.contains("\"ServerVersion\"")
+        && head.contains("\"SecurityOptions\"")
+        && !head.contains("\"HostConfig\"")
+}
+
+fn summary(container: &InspectedContainer, effective: Option<Effective>) -> ContainerSummary {
+    let compose = container.compose.as_ref();
+    ContainerSummary {
+        name: container.spec.name.clone(),
+        id: container.id.chars().take(12).collect(),
+        path: container.source.clone(),
+        compose_project: compose.map(|labels| labels.project.clone()),
+        compose_service: compose.map(|labels| labels.service.clone()),
+        compose_files: compose
+            .map(|labels| labels.config_files.clone())
+            .unwrap_or_default(),
+        effective,
+    }
+}
+
+/// What /proc says about a container's init process, read as the engine's host sees it.
+fn effective(root: &Path, pid: i64) -> Option<Effective> {
+    let status = std::fs::read_to_string(root.join(format!("proc/{pid}/status"))).ok()?;
+    let privileges = ProcessPrivileges::from_status(&status).ok()?;
+    Some(Effective {
+        capabilities: privileges.effective.names(),
+        no_new_privs: privileges.no_new_privs,
+        seccomp_mode: privileges.seccomp_mode,
+        seccomp_filters: privileges.seccomp_filters.unwrap_or(0),
+    })
+}
+
+fn io_error(error: crate::loader::ReadError) -> FileError {
+    let start = error.position.unwrap_or(LineColumn { line: 1, column: 1 });
+    FileError {
+        path: error.path,
+        file: None,
+        range: None,
+        located: error.position.is_some(),
+        start,
+        end: start,
+        kind: ErrorKind::Io,
+        message: error.message,
+    }
+}
+
+/// Adds each source's findings and errors to the report, as `check` does.
+fn add_results(report: &mut Report, results: Vec<(SourceFile, LintResult)>) {
+    for (source, result) in results {
+        let index = report.files.len();
+        for error in result.errors {
+            report.errors.push(FileError {
+                path: source.name().to_owned(),
+                file: Some(index),
+                range: Some(error.range),
+                located: true,
+                start: source.line_column(error.range.start()),
+                end: source.line_column(error.range.end()),
+                kind: ErrorKind::Syntax,
+                message: error.message,
+            });
+        }
+        for diagnostic in result.diagnostics {
+            report.findings.push(Finding {
+                file: index,
+                start: source.line_column(diagnostic.range.start()),
+                end: source.line_column(diagnostic.range.end()),
+                diagnostic,
+            });
+        }
+        report.files.push(CheckedFile {
+            source,
+            redactions: result.redactions,
+        });
+    }
+}

@@ -1,0 +1,412 @@
+//! The Docker Engine API, as much of it as a review needs: which containers exist, what each was
+//! created with (`/containers/{id}/json`), its image's own settings (`/images/{id}/json`) and the
+//! daemon's (`/info`).
+//!
+//! The answers are returned as pretty-printed JSON texts, the same shape `docker inspect` and
+//! `docker info --format '{{json .}}'` write, so that a live review and a review of saved files go
+//! through one lowering (`cofferdam_linter::lint_inspect`) and findings can show the lines.
+//!
+//! Connection: `--host`, else `DOCKER_HOST`, else `unix:///var/run/docker.sock`; `tcp://` with
+//! client certificates when they are given or `DOCKER_TLS_VERIFY` is set (from
+//! `DOCKER_CERT_PATH`, default `~/.docker`), plain HTTP otherwise. The API version is negotiated
+//! with the engine. Every request has a deadline, so an engine that accepts connections but
+//! never answers does not hang the run.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::query_parameters::ListContainersOptions;
+use futures_util::stream::{self, StreamExt};
+
+/// How to reach the engine and what to fetch.
+#[derive(Clone, Debug, Default)]
+pub struct EngineOptions {
+    /// `unix:///path`, `tcp://host:port`; `None` uses `DOCKER_HOST` or the default socket.
+    pub host: Option<String>,
+    /// Client certificate files for `tcp://` (all three, or none).
+    pub tls: Option<TlsFiles>,
+    /// Deadline per request.
+    pub timeout: Duration,
+    /// Stopped containers too.
+    pub all: bool,
+    /// Only these containers (names without `/`, or id prefixes); empty means all.
+    pub containers: Vec<String>,
+}
+
+/// The client certificate, key and the CA that signed the engine's certificate.
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// What the engine answered.
+#[derive(Clone, Debug, Default)]
+pub struct Fetched {
+    /// Where it was reached (`unix:///var/run/docker.sock`).
+    pub endpoint: String,
+    /// The negotiated API version.
+    pub api_version: String,
+    /// `/info`, pretty JSON.
+    pub info: Option<String>,
+    /// Each container's name and its inspect JSON.
+    pub containers: Vec<(String, String)>,
+    /// The inspect JSON of each image the containers use.
+    pub images: Vec<String>,
+    /// Things that happened on the way (a container that went away while being inspected).
+    pub notes: Vec<String>,
+}
+
+/// Why the engine could not be asked.
+#[derive(Debug)]
+pub struct EngineError {
+    pub endpoint: String,
+    pub problem: String,
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot reach the Docker engine at {}: {}",
+            self.endpoint, self.problem
+        )
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// The endpoint the options name.
+pub fn endpoint(options: &EngineOptions) -> String {
+    options
+        .host
+        .clone()
+        .or_else(|| {
+            std::env::var("DOCKER_HOST")
+                .ok()
+                .filter(|host| !host.is_empty())
+        })
+        .unwrap_or_else(|| "unix:///var/run/docker.sock".to_owned())
+}
+
+/// Connects, negotiates, lists and inspects.
+pub fn fetch(options: &EngineOptions) -> Result<Fetched, EngineError> {
+    let endpoint = endpoint(options);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| EngineError {
+            endpoint: endpoint.clone(),
+            problem: format!("cannot start the client runtime: {error}"),
+        })?;
+    runtime.block_on(fetch_async(options, endpoint))
+}
+
+async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetched, EngineError> {
+    let fail = |problem: String| EngineError {
+        endpoint: endpoint.clone(),
+        problem,
+    };
+    let docker = connect(options, &endpoint).map_err(|error| fail(explain(&error, &endpoint)))?;
+    let deadline = options.timeout;
+    let docker = within(deadline, docker.negotiate_version())
+        .await
+        .map_err(|error| fail(error.explain(&endpoint, "the version negotiation")))?;
+    let api_version = docker.client_version().to_string();
+    let info = within(deadline, docker.info())
+        .await
+        .map_err(|error| fail(error.explain(&endpoint, "GET /info")))?;
+    let info = serde_json::to_string_pretty(&info).ok();
+    let listed = within(
+        deadline,
+        docker.list_containers(Some(ListContainersOptions {
+            all: options.all,
+            ..ListContainersOptions::default()
+        })),
+    )
+    .await
+    .map_err(|error| fail(error.explain(&endpoint, "GET /containers/json")))?;
+    let wanted: Vec<String> = listed
+        .into_iter()
+        .filter_map(|summary| {
+            let id = summary.id?;
+            let names: Vec<String> = summary
+                .names
+                .unwrap_or_default()
+                .into_iter()
+                .map(|name| name.trim_start_matches('/').to_owned())
+                .collect();
+            let selected = options.containers.is_empty()
+                || options.containers.iter().any(|want| {
+                    names.iter().any(|name| name == want)
+                        || (want.len() >= 4 && id.starts_with(want.as_str()))
+                });
+            selected.then_some(id)
+        })
+        .collect();
+
+    let mut fetched = Fetched {
+        endpoint: endpoint.clone(),
+        api_version,
+        info,
+        ..Fetched::default()
+    };
+    // A few requests at a time: the engine answers inspects from memory, and a bounded number
+    // keeps a host with thousands of containers from opening thousands of connections.
+    let inspected: Vec<_> = stream::iter(wanted)
+        .map(|id| {
+            let docker = &docker;
+            async move {
+                let answer = within(deadline, docker.inspect_container(&id, None)).await;
+                (id, answer)
+            }
+        })
+        .buffered(8)
+        .collect()
+        .await;
+    let mut image_ids = Vec::new();
+    for (id, answer) in inspected {
+        match answer {
+            Ok(container) => {
+                let name = container
+                    .name
+                    .clone()
+                    .unwrap_or_default()
+                    .trim_start_matches('/')
+                    .to_owned();
+                if let Some(image) = &container.image
+                    && !image_ids.contains(image)
+                {
+                    image_ids.push(image.clone());
+                }
+                match serde_json::to_string_pretty(&container) {
+                    Ok(json) => fetched.containers.push((name, json)),
+                    Err(error) => fetched.notes.push(format!(
+                        "container {id}: cannot encode its inspect answer: {error}"
+                    )),
+                }
+            }
+            Err(Failure::NotFound) => fetched.notes.push(format!(
+                "container {}: it went away while being inspected; skipped",
+                short(&id)
+            )),
+            Err(error) => {
+                return Err(fail(error.explain(
+                    &endpoint,
+                    &format!("GET /containers/{}/json", short(&id)),
+                )));
+            }
+        }
+    }
+    for image in image_ids {
+        match within(deadline, docker.inspect_image(&image)).await {
+            Ok(answer) => {
+                if let Ok(json) = serde_json::to_string_pretty(&answer) {
+                    fetched.images.push(json);
+                }
+            }
+            Err(Failure::NotFound) => fetched.notes.push(format!(
+                "image {}: not found (removed after the container was created); its own user is unknown",
+                short(&image)
+            )),
+            Err(error) => {
+                return Err(fail(error.explain(&endpoint, &format!("GET /images/{}/json", short(&image)))));
+            }
+        }
+    }
+    Ok(fetched)
+}
+
+/// The first 12 characters of an id, as `docker ps` shows it.
+fn short(id: &str) -> &str {
+    let id = id.strip_prefix("sha256:").unwrap_or(id);
+    id.get(..12).unwrap_or(id)
+}
+
+fn connect(options: &EngineOptions, endpoint: &str) -> Result<Docker, bollard::errors::Error> {
+    let seconds = options.timeout.as_secs().max(1);
+    let version = bollard::API_DEFAULT_VERSION;
+    if let Some(path) = endpoint.strip_prefix("unix://") {
+        return Docker::connect_with_unix(path, seconds, version);
+    }
+    let tcp = endpoint.starts_with("tcp://") || endpoint.starts_with("https://");
+    let verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|value| !value.is_empty());
+    if tcp && (options.tls.is_some() || verify || endpoint.starts_with("https://")) {
+        let files = options.tls.clone().unwrap_or_else(|| {
+            let dir = std::env::var_os("DOCKER_CERT_PATH").map_or_else(
+                || {
+                    std::env::var_os("HOME")
+                        .map(PathBuf::from)
+                        .unwrap_or_default()
+                        .join(".docker")
+                },
+                PathBuf::from,
+            );
+            TlsFiles {
+                ca: dir.join("ca.pem"),
+                cert: dir.join("cert.pem"),
+                key: dir.join("key.pem"),
+            }
+        });
+        return Docker::connect_with_ssl(
+            endpoint,
+            &files.key,
+            &files.cert,
+            &files.ca,
+            seconds,
+            version,
+        );
+    }
+    if tcp || endpoint.starts_with("http://") {
+        return Docker::connect_with_http(endpoint, seconds, version);
+    }
+    Docker::connect_with_host(endpoint)
+}
+
+/// A request that failed.
+#[derive(Debug)]
+enum Failure {
+    /// 404: the object does not exist (any more).
+    NotFound,
+    /// No answer before the deadline.
+    Timeout(Duration),
+    Engine(bollard::errors::Error),
+}
+
+impl Failure {
+    fn explain(&self, endpoint: &str, request: &str) -> String {
+        match self {
+            Failure::NotFound => format!("{request}: not found"),
+            Failure::Timeout(deadline) => format!(
+                "{request}: no answer within {} s (raise --timeout if the engine is busy)",
+                deadline.as_secs_f64()
+            ),
+            Failure::Engine(error) => format!("{request}: {}", explain(error, endpoint)),
+        }
+    }
+}
+
+/// Runs a request with a deadline and sorts its failure.
+async fn within<T>(
+    deadline: Duration,
+    request: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
+) -> Result<T, Failure> {
+    match tokio::time::timeout(deadline, request).await {
+        Err(_) | Ok(Err(bollard::errors::Error::RequestTimeoutError)) => {
+            Err(Failure::Timeout(deadline))
+        }
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        })) => Err(Failure::NotFound),
+        Ok(Err(error)) => Err(Failure::Engine(error)),
+    }
+}
+
+/// What went wrong, in words that say what to do: a missing socket, permission (the docker
+/// group), a refused connection, TLS.
+fn explain(error: &bollard::errors::Error, endpoint: &str) -> String {
+    use bollard::errors::Error;
+    if let Error::SocketNotFoundError(path) = error {
+        return format!("{path} does not exist (is dockerd running? is DOCKER_HOST right?)");
+    }
+    if let Error::DockerResponseServerError {
+        status_code,
+        message,
+    } = error
+    {
+        return format!("the engine answered {status_code}: {message}");
+    }
+    // The io::Error at the bottom of the chain says what the socket did.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::PermissionDenied => format!(
+                    "permission denied (the socket is root's and the docker group's: run as root or \
+                     as a member of the group that owns {})",
+                    endpoint.trim_start_matches("unix://")
+                ),
+                std::io::ErrorKind::ConnectionRefused => {
+                    "connection refused (nothing listens there: is dockerd running?)".to_owned()
+                }
+                std::io::ErrorKind::NotFound => "no such socket".to_owned(),
+                _ => io.to_string(),
+            };
+        }
+        source = cause.source();
+    }
+    error.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+    use std::os::unix::net::UnixListener;
+
+    use super::*;
+
+    #[test]
+    fn a_missing_socket_is_named() {
+        let error = fetch(&EngineOptions {
+            host: Some("unix:///nonexistent/docker.sock".to_owned()),
+            timeout: Duration::from_secs(2),
+            ..EngineOptions::default()
+        })
+        .expect_err("no engine there");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("cannot reach the Docker engine at unix:///nonexistent/docker.sock: /nonexistent/docker.sock does not exist"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_engine_that_never_answers_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("silent.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+        // Accept and read, never answer.
+        let server = std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut buffer = [0u8; 1024];
+                let _ = stream.read(&mut buffer);
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        });
+        let started = std::time::Instant::now();
+        let error = fetch(&EngineOptions {
+            host: Some(format!("unix://{}", path.display())),
+            timeout: Duration::from_secs(1),
+            ..EngineOptions::default()
+        })
+        .expect_err("no answer");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            error.to_string().contains("no answer within 1 s"),
+            "{error}"
+        );
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn a_refused_connection_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("closed.sock");
+        drop(UnixListener::bind(&path).unwrap());
+        let error = fetch(&EngineOptions {
+            host: Some(format!("unix://{}", path.display())),
+            timeout: Duration::from_secs(2),
+            ..EngineOptions::default()
+        })
+        .expect_err("nobody listens");
+        assert!(error.to_string().contains("connection refused"), "{error}");
+    }
+}
