@@ -5,5 +5,7 @@
 //! configuration, the socket's owner and mode) and hands them to the linter's pure rules; it
 //! never decides what is weak itself.
 
+pub mod cgroup;
 pub mod engine;
 pub mod host;
+pub mod proc;
