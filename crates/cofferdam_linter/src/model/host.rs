@@ -251,7 +251,7 @@ impl HostFacts {
         }
         if let Some(file) = input.info {
             let base = facts.sources.add(file.clone());
-            let parsed = yaml::parse(file.text(), base);
+            let parsed = yaml::parse_json(file.text(), base);
             facts.errors.extend(parsed.errors);
             if let Some(root) = parsed.root {
                 facts.info = Some(read_info(&root));
@@ -283,7 +283,7 @@ impl HostFacts {
         let base = self.sources.add(file.clone());
         self.daemon_json_exists = true;
         self.daemon_anchor = TextRange::empty(base);
-        let parsed = yaml::parse(file.text(), base);
+        let parsed = yaml::parse_json(file.text(), base);
         self.errors.extend(parsed.errors);
         if let Some(root) = parsed.root {
             self.daemon_anchor = TextRange::new(root.range.start(), root.range.start() + 1);

@@ -93,7 +93,7 @@ pub fn looks_like_inspect(text: &str) -> bool {
 
 /// Lowers an inspect document whose text starts at global offset `base`.
 pub fn lower(text: &str, base: u32) -> InspectDocument {
-    let parsed = yaml::parse(text, base);
+    let parsed = yaml::parse_json(text, base);
     let mut document = InspectDocument {
         errors: parsed.errors,
         ..InspectDocument::default()

@@ -153,6 +153,17 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// Parses a JSON text (JSON is YAML 1.2): the same tree, with errors worded for JSON.
+pub fn parse_json(text: &str, base: u32) -> Yaml {
+    let mut parsed = parse(text, base);
+    for error in &mut parsed.errors {
+        if let Some(rest) = error.message.strip_prefix("invalid YAML: ") {
+            error.message = format!("invalid JSON: {rest}");
+        }
+    }
+    parsed
+}
+
 /// Parses `text`, giving every range `base` added to its byte offset.
 pub fn parse(text: &str, base: u32) -> Yaml {
     let mut builder = Builder {

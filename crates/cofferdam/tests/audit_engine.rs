@@ -1,0 +1,244 @@
+//! `cofferdam audit` against a real Docker engine: a hardened and an insecure container are
+//! started from the registry-free `local/busybox:test` image (`.ci/docker-up.sh` builds it) and
+//! the findings for each must be exactly those its flags call for; what /proc shows about each
+//! init process is checked too.
+//!
+//! Under `CI=true` these tests fail when the engine is unreachable; elsewhere they print
+//! `SKIPPED:` and return.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde_json::Value;
+
+const IMAGE: &str = "local/busybox:test";
+
+fn engine_ready() -> bool {
+    match Command::new("docker")
+        .args(["image", "inspect", IMAGE])
+        .output()
+    {
+        Ok(output) if output.status.success() => true,
+        outcome => {
+            let why = match outcome {
+                Ok(output) => String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+                Err(error) => error.to_string(),
+            };
+            assert!(
+                std::env::var("CI").map_or(true, |value| value != "true"),
+                "the Docker engine or {IMAGE} is not available ({why}), and CI=true: this test must not pass without it"
+            );
+            eprintln!("SKIPPED: the Docker engine or {IMAGE} is not available: {why}");
+            false
+        }
+    }
+}
+
+/// Removes the test's containers however the test ends.
+struct Containers(Vec<String>);
+
+impl Drop for Containers {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["rm", "-f"])
+            .args(&self.0)
+            .output();
+    }
+}
+
+fn docker_run(name: &str, flags: &[&str]) {
+    let output = Command::new("docker")
+        .args(["run", "-d", "--name", name])
+        .args(flags)
+        .args([IMAGE, "sleep", "600"])
+        .output()
+        .expect("docker runs");
+    assert!(
+        output.status.success(),
+        "docker run {name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn audit(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cofferdam"));
+    command
+        .arg("audit")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60));
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("cofferdam runs");
+    (
+        output.status.code().expect("exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hardened_and_insecure_containers_get_exactly_their_findings() {
+    if !engine_ready() {
+        return;
+    }
+    let suffix = std::process::id();
+    let hardened = format!("cofferdam-hardened-{suffix}");
+    let insecure = format!("cofferdam-insecure-{suffix}");
+    let _cleanup = Containers(vec![hardened.clone(), insecure.clone()]);
+    docker_run(
+        &hardened,
+        &[
+            "--network",
+            "none",
+            "--read-only",
+            "--tmpfs",
+            "/tmp:rw,noexec,nosuid,size=8m",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--memory",
+            "64m",
+            "--memory-swap",
+            "64m",
+            "--cpus",
+            "0.5",
+            "--pids-limit",
+            "64",
+            "--user",
+            "1000:1000",
+            "--restart",
+            "on-failure:3",
+            "--health-cmd",
+            "true",
+        ],
+    );
+    docker_run(
+        &insecure,
+        &[
+            "--network",
+            "none",
+            "--pid",
+            "host",
+            "--cap-add",
+            "SYS_ADMIN",
+            "--security-opt",
+            "seccomp=unconfined",
+            "-v",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "-e",
+            "API_TOKEN=s3cr3t-value-0042",
+        ],
+    );
+    let selection = format!("{hardened},{insecure}");
+    let (code, stdout, stderr) = audit(
+        &[
+            "--container",
+            &selection,
+            "--no-host-checks",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stdout.contains("s3cr3t-value-0042"), "the secret leaked");
+    let json: Value = serde_json::from_str(&stdout).expect("JSON");
+    let mut by_container: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for finding in json["findings"].as_array().unwrap() {
+        by_container
+            .entry(finding["service"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(finding["rule"].as_str().unwrap().to_owned());
+        // Live findings point into the container's inspect document.
+        assert!(
+            finding["path"].as_str().unwrap().starts_with("container:"),
+            "{finding}"
+        );
+    }
+    for codes in by_container.values_mut() {
+        codes.sort();
+    }
+    // Only the image's tag is left for the hardened one.
+    assert_eq!(
+        by_container.get(&hardened).cloned().unwrap_or_default(),
+        ["IMG003"]
+    );
+    assert_eq!(
+        by_container[&insecure],
+        [
+            "CAP001", // default capabilities kept
+            "CAP002", // SYS_ADMIN
+            "FSY002", // writable root
+            "HLT001", "IMG003", "MAC002", // the engine adds label=disable for --pid host
+            "NSP001", // --pid host
+            "PRV002", // no no-new-privileges
+            "RES001", "RES002", "RES003", "SCK001", // docker.sock
+            "SCP001", // seccomp=unconfined
+            "SEC002", // API_TOKEN
+            "USR004",
+        ]
+    );
+
+    // What /proc shows about each init process (the engine runs on this host).
+    let containers = json["containers"].as_array().unwrap();
+    let effective = |name: &str| {
+        containers
+            .iter()
+            .find(|container| container["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {containers:?}"))["effective"]
+            .clone()
+    };
+    let hard = effective(&hardened);
+    assert_eq!(hard["capabilities"], serde_json::json!([]));
+    assert_eq!(hard["no_new_privs"], true);
+    assert_eq!(hard["seccomp_mode"], 2);
+    let bad = effective(&insecure);
+    assert_eq!(bad["seccomp_mode"], 0);
+    assert!(
+        bad["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|cap| cap == "SYS_ADMIN"),
+        "{bad}"
+    );
+}
+
+/// On the engine's host, the daemon rules run too; the engine in CI is a plain `dockerd` with
+/// no user-namespace remapping and no live restore, which `docker info` says.
+#[test]
+fn the_daemon_is_reviewed_on_its_host() {
+    if !engine_ready() {
+        return;
+    }
+    let (code, stdout, stderr) = audit(&["--select", "DMN005,DMN007", "--format", "json"], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let mut rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["rule"].as_str().unwrap())
+        .collect();
+    rules.sort_unstable();
+    assert_eq!(rules, ["DMN005", "DMN007"], "{stdout}");
+}
+
+#[test]
+fn an_unreachable_engine_is_named_with_status_2() {
+    let (code, stdout, stderr) = audit(&[], &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")]);
+    assert_eq!(code, 2, "{stdout}");
+    assert_eq!(
+        stderr.trim(),
+        "cofferdam: error: cannot reach the Docker engine at unix:///nonexistent/docker.sock: /nonexistent/docker.sock does not exist (is dockerd running? is DOCKER_HOST right?)"
+    );
+    let (code, _, stderr) = audit(&["--host", "tcp://127.0.0.1:9", "--timeout", "2"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr
+            .starts_with("cofferdam: error: cannot reach the Docker engine at tcp://127.0.0.1:9:"),
+        "{stderr}"
+    );
+}
