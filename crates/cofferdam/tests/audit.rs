@@ -68,7 +68,7 @@ fn a_default_container_has_the_default_weaknesses_only() {
 /// `--read-only --cap-drop ALL --security-opt no-new-privileges --memory 64m --memory-swap 64m
 /// --cpus 0.5 --pids-limit 64 --user 1000:1000 --network hardnet --tmpfs /tmp:…,size=8m`: only
 /// the health check and the digest pin are left. Its seccomp profile was given as a file, so
-/// SecurityOpt holds the JSON inline, which is a custom profile, not `unconfined`.
+/// `SecurityOpt` holds the JSON inline, which is a custom profile, not `unconfined`.
 #[test]
 fn a_hardened_container_keeps_only_what_its_flags_did_not_cover() {
     for engine in ["engine-20.10", "engine-26.1"] {
@@ -160,8 +160,7 @@ fn findings_point_at_the_setting_and_secrets_stay_masked() {
     let line_of = |needle: &str| {
         text.lines()
             .position(|line| line.contains(needle))
-            .map(|index| index + 1)
-            .unwrap_or_else(|| panic!("{needle} in the fixture"))
+            .map_or_else(|| panic!("{needle} in the fixture"), |index| index + 1)
     };
     let (_, stdout, _) = audit(&[
         "--inspect",
