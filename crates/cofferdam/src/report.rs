@@ -105,6 +105,11 @@ pub(crate) struct Effective {
     /// 0 none, 1 strict, 2 filter.
     pub(crate) seccomp_mode: u8,
     pub(crate) seccomp_filters: u32,
+    /// Real and effective uid.
+    pub(crate) uid: u32,
+    /// The cgroup limits that bind the process, when its cgroups are visible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) limits: Option<cofferdam_audit::cgroup::Limits>,
 }
 
 /// A finding or an error, for printers that interleave both in file order.

@@ -11,13 +11,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use cofferdam_audit::cgroup::Cgroups;
 use cofferdam_audit::engine::{self, EngineOptions};
 use cofferdam_audit::host;
+use cofferdam_audit::proc::{Pid, ProcFs};
 use cofferdam_diagnostics::{LineColumn, SourceFile};
 use cofferdam_linter::model::host::{HostFacts, HostInput};
 use cofferdam_linter::model::inspect::InspectedContainer;
 use cofferdam_linter::{LintResult, lint_host, lint_inspect};
-use cofferdam_seccomp::caps::ProcessPrivileges;
 
 use crate::exit::ExitStatus;
 use crate::printer;
@@ -172,15 +173,27 @@ fn summary(container: &InspectedContainer, effective: Option<Effective>) -> Cont
     }
 }
 
-/// What /proc says about a container's init process, read as the engine's host sees it.
+/// What /proc says about a container's init process, read as the engine's host sees it, and
+/// the cgroup limits that bind it (located through this process's mount table, since the
+/// reader's namespace is where the files are).
 fn effective(root: &Path, pid: i64) -> Option<Effective> {
-    let status = std::fs::read_to_string(root.join(format!("proc/{pid}/status"))).ok()?;
-    let privileges = ProcessPrivileges::from_status(&status).ok()?;
+    let pid = u32::try_from(pid).ok()?;
+    let proc = ProcFs::new(root.join("proc"));
+    let process = proc.process(Pid::Id(pid));
+    let privileges = process.privileges().ok()?;
+    let limits = match (proc.process(Pid::Current).mountinfo(), process.cgroups()) {
+        (Ok(mounts), Ok(memberships)) => {
+            Some(Cgroups::locate(root, &mounts, &memberships).limits())
+        }
+        _ => None,
+    };
     Some(Effective {
         capabilities: privileges.effective.names(),
         no_new_privs: privileges.no_new_privs,
         seccomp_mode: privileges.seccomp_mode,
         seccomp_filters: privileges.seccomp_filters.unwrap_or(0),
+        uid: privileges.uids[1],
+        limits,
     })
 }
 

@@ -79,13 +79,49 @@ pub(crate) fn write_containers(report: &Report, out: &mut dyn Write) -> io::Resu
             };
             write!(
                 out,
-                "; running with {caps}, no_new_privs {}, {seccomp}",
+                "; running as uid {} with {caps}, no_new_privs {}, {seccomp}",
+                effective.uid,
                 u8::from(effective.no_new_privs)
             )?;
+            if let Some(limits) = &effective.limits {
+                write!(out, ", {}", describe_limits(limits))?;
+            }
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// `memory 64 MiB, 0.5 CPUs, 64 pids` as the cgroup files say; `unlimited` where nothing binds,
+/// `?` where the files could not be read.
+fn describe_limits(limits: &cofferdam_audit::cgroup::Limits) -> String {
+    use cofferdam_audit::cgroup::{Limit, Reading};
+    let amount = |reading: &Reading<Limit>, unit: &dyn Fn(u64) -> String| match reading {
+        Reading::Known {
+            value: Limit::Max(value),
+            ..
+        } => unit(*value),
+        Reading::Known {
+            value: Limit::Unlimited,
+            ..
+        } => "unlimited".to_owned(),
+        Reading::Unknown { .. } => "?".to_owned(),
+    };
+    let memory = amount(&limits.memory, &|bytes| {
+        if bytes % (1 << 20) == 0 {
+            format!("{} MiB", bytes >> 20)
+        } else {
+            format!("{bytes} bytes")
+        }
+    });
+    let pids = amount(&limits.pids, &|count| count.to_string());
+    let cpus = match limits.cpu_quota.value() {
+        Some(quota) => quota
+            .cpus()
+            .map_or_else(|| "unlimited".to_owned(), |cpus| format!("{cpus}")),
+        None => "?".to_owned(),
+    };
+    format!("memory {memory}, CPUs {cpus}, pids {pids}")
 }
 
 /// The first paragraph under "Why is this bad?", on one line.
