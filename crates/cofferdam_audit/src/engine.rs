@@ -396,6 +396,130 @@ mod tests {
         server.join().unwrap();
     }
 
+    /// A fake engine on a unix socket: answers each request from `routes` (path prefix after
+    /// the version, status, body), one connection per request as the client makes them.
+    fn fake_engine(routes: Vec<(&'static str, u16, &'static str)>) -> (tempfile::TempDir, String) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                    match stream.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(read) => request.extend_from_slice(&buffer[..read]),
+                    }
+                }
+                let request = String::from_utf8_lossy(&request);
+                let target = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                // `/v1.41/containers/json` → `/containers/json`.
+                let path = match target.strip_prefix("/v") {
+                    Some(rest) => rest
+                        .find('/')
+                        .map_or(target.clone(), |at| rest[at..].to_owned()),
+                    None => target.clone(),
+                };
+                let (status, body) = routes
+                    .iter()
+                    .find(|(prefix, _, _)| path.starts_with(prefix))
+                    .map_or(
+                        (404, "{\"message\": \"page not found\"}"),
+                        |(_, status, body)| (*status, *body),
+                    );
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let endpoint = format!("unix://{}", path.display());
+        (dir, endpoint)
+    }
+
+    #[test]
+    fn a_container_that_goes_away_is_skipped_with_a_note() {
+        let (_dir, endpoint) = fake_engine(vec![
+            (
+                "/version",
+                200,
+                r#"{"ApiVersion": "1.41", "Version": "20.10.24"}"#,
+            ),
+            (
+                "/info",
+                200,
+                r#"{"ServerVersion": "20.10.24", "SecurityOptions": ["name=seccomp,profile=default"]}"#,
+            ),
+            (
+                "/containers/json",
+                200,
+                r#"[{"Id": "0123456789abcdef0123", "Names": ["/gone"]}, {"Id": "fedcba9876543210fedc", "Names": ["/here"]}]"#,
+            ),
+            (
+                "/containers/0123456789abcdef0123/json",
+                404,
+                r#"{"message": "No such container: 0123456789abcdef0123"}"#,
+            ),
+            (
+                "/containers/fedcba9876543210fedc/json",
+                200,
+                r#"{"Id": "fedcba9876543210fedc", "Name": "/here", "Image": "sha256:aaaa", "Config": {"User": "", "Image": "app:1"}, "HostConfig": {"Privileged": true}}"#,
+            ),
+            ("/images/", 404, r#"{"message": "No such image"}"#),
+        ]);
+        let fetched = fetch(&EngineOptions {
+            host: Some(endpoint.clone()),
+            timeout: Duration::from_secs(5),
+            ..EngineOptions::default()
+        })
+        .expect("the engine answers");
+        assert_eq!(fetched.endpoint, endpoint);
+        assert_eq!(fetched.api_version, "1.41");
+        let names: Vec<&str> = fetched
+            .containers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(names, ["here"]);
+        assert!(
+            fetched.containers[0].1.contains("\"Privileged\": true"),
+            "{}",
+            fetched.containers[0].1
+        );
+        assert_eq!(
+            fetched.notes,
+            [
+                "container 0123456789ab: it went away while being inspected; skipped",
+                "image aaaa: not found (removed after the container was created); its own user is unknown",
+            ]
+        );
+        assert!(fetched.info.expect("info").contains("SecurityOptions"));
+    }
+
+    #[test]
+    fn an_engine_error_names_the_request() {
+        let (_dir, endpoint) = fake_engine(vec![
+            ("/version", 200, r#"{"ApiVersion": "1.41"}"#),
+            ("/info", 500, r#"{"message": "daemon is shutting down"}"#),
+        ]);
+        let error = fetch(&EngineOptions {
+            host: Some(endpoint.clone()),
+            timeout: Duration::from_secs(5),
+            ..EngineOptions::default()
+        })
+        .expect_err("the engine fails");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "cannot reach the Docker engine at {endpoint}: GET /info: the engine answered 500: daemon is shutting down"
+            )
+        );
+    }
+
     #[test]
     fn a_refused_connection_says_so() {
         let dir = tempfile::tempdir().unwrap();
