@@ -92,10 +92,48 @@ pub(crate) enum Command {
     /// engine cannot be reached (the message names the socket or address and why) or a file
     /// cannot be read or parsed.
     Audit(AuditArgs),
+    /// Report what an attacker who lands in this container gets, one verdict per practice.
+    ///
+    /// Run inside a container (copy a static build in, see README): reads this process's
+    /// capabilities (effective, bounding, and those it can gain, compared with Docker's default
+    /// set), seccomp mode and filters, `no_new_privs`, uid/gid and user-namespace mapping, the
+    /// AppArmor or SELinux label, whether the root filesystem is writable (the mount, and a real
+    /// write that leaves nothing behind), container runtime sockets (through the mount table and
+    /// their usual paths, and whether they accept a connection), host paths in the mount table,
+    /// device nodes beyond the default set, cgroup memory/cpu/pids limits, and which namespaces
+    /// it shares with the host. Says whether this is a container at all, and what it could not
+    /// determine (not root, unreadable files) instead of failing.
+    ///
+    /// Exit status: 0 when no practice fails, 1 when one does, 2 on an error (such as an
+    /// unreadable --root).
+    #[command(name = "self")]
+    SelfCheck(SelfArgs),
     /// Seccomp profiles: Docker's default resolved for a container, custom profiles linted,
     /// two profiles compared.
     #[command(subcommand)]
     Seccomp(SeccompCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SelfArgs {
+    /// `human` (verdicts, then the details) or `json` (one object; fields in README).
+    #[arg(long, value_enum, default_value_t = SelfFormat::Human)]
+    pub(crate) format: SelfFormat,
+
+    /// Do not probe: no test write to the root filesystem, no connection to runtime sockets.
+    #[arg(long)]
+    pub(crate) no_probe: bool,
+
+    /// Examine a recorded tree instead of this process: DIR is its `/` and DIR/proc its
+    /// `/proc` (implies --no-probe).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SelfFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +224,11 @@ pub(crate) struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
+    /// Apply an inline suppression (`# cofferdam: ignore[CODE] reason`) only when it gives a
+    /// reason; one without is reported and silences nothing.
+    #[arg(long)]
+    pub(crate) require_reason: bool,
+
     /// Files or directories to check; `-` reads standard input. Directories are walked in
     /// parallel, honouring .gitignore and .ignore and skipping hidden files; files named here are
     /// always checked. Default: the current directory.

@@ -54,9 +54,9 @@ pub struct Hierarchy {
     pub dir: String,
 }
 
-/// A limit on an amount (bytes, tasks).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// A limit on an amount (bytes, tasks). In JSON a number, or `"max"` (as cgroup v2 spells
+/// "no limit").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Limit {
     Max(u64),
     Unlimited,
@@ -72,9 +72,8 @@ impl Limit {
 }
 
 /// A CPU bandwidth limit: `quota_us` of CPU time every `period_us` (`--cpus 0.5` is 50000 of
-/// 100000).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// 100000). In JSON `{"quota_us": 50000, "period_us": 100000, "cpus": 0.5}`, or `"max"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CpuQuota {
     Unlimited,
     Quota { quota_us: u64, period_us: u64 },
@@ -94,6 +93,34 @@ impl CpuQuota {
     }
 }
 
+impl Serialize for Limit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Limit::Max(value) => serializer.serialize_u64(*value),
+            Limit::Unlimited => serializer.serialize_str("max"),
+        }
+    }
+}
+
+impl Serialize for CpuQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            CpuQuota::Unlimited => serializer.serialize_str("max"),
+            CpuQuota::Quota {
+                quota_us,
+                period_us,
+            } => {
+                let mut quota = serializer.serialize_struct("CpuQuota", 3)?;
+                quota.serialize_field("quota_us", quota_us)?;
+                quota.serialize_field("period_us", period_us)?;
+                quota.serialize_field("cpus", &self.cpus())?;
+                quota.end()
+            }
+        }
+    }
+}
+
 /// The relative CPU weight of the cgroup (not a limit: it only matters under contention).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,9 +131,10 @@ pub enum CpuWeight {
     Weight(u64),
 }
 
-/// What a limit is, and which file says so; or why it could not be told.
+/// What a limit is, and which file says so; or why it could not be told. In JSON
+/// `{"state": "known", "value": …, "file": …}` or `{"state": "unknown", "reason": …}`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum Reading<T> {
     Known {
         value: T,

@@ -8,4 +8,5 @@
 pub mod cgroup;
 pub mod engine;
 pub mod host;
+pub mod inside;
 pub mod proc;

@@ -9,6 +9,7 @@ mod harden_run;
 mod rules;
 mod seccomp;
 mod seccomp_trace;
+mod self_check;
 
 use std::io::{BufWriter, Write};
 
@@ -122,6 +123,14 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
             };
             let code = seccomp_trace::test(&settings, &mut std::io::stderr())?;
             seccomp_trace::exit(code, &mut out)
+        }
+        Command::SelfCheck(args) => {
+            let settings = self_check::SelfSettings {
+                json: args.format == crate::args::SelfFormat::Json,
+                probe: !args.no_probe && args.root.is_none(),
+                root: args.root,
+            };
+            self_check::self_check(&settings, &mut out)?
         }
         Command::Caps(args) => {
             let request = match args.command {

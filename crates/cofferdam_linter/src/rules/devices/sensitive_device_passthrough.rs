@@ -75,6 +75,13 @@ declare_rule! {
     }
 }
 
+/// How this rule grades a host device node a container can read and write (`/dev/sda1`):
+/// the severity and what the device gives; `None` for devices it leaves alone. `cofferdam self`
+/// grades the device nodes it finds in a container's `/dev` with it.
+pub fn grade(path: &str) -> Option<(cofferdam_diagnostics::Severity, &'static str)> {
+    by_path(path).map(|class| (class.severity(), class.effect()))
+}
+
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     for device in &ctx.spec.devices {
         let host = device.value.host.trim();

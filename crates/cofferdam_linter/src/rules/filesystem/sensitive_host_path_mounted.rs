@@ -81,6 +81,13 @@ declare_rule! {
     }
 }
 
+/// How this rule grades a bind mount of host path `source` (absolute or `~/…`): the severity
+/// for the mount's mode and what the path exposes; `None` when it is not sensitive. `cofferdam
+/// self` grades the host paths it finds in a container's mount table with it.
+pub fn grade(source: &str, read_only: bool) -> Option<(cofferdam_diagnostics::Severity, String)> {
+    host_paths::grade(&HostPath::parse(source)?, read_only)
+}
+
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     for mount in &ctx.spec.mounts {
         let mount = &mount.value;

@@ -66,7 +66,7 @@ declare_rule! {
 }
 
 /// Socket file names and the runtime they belong to.
-const SOCKET_NAMES: &[(&str, &str)] = &[
+pub const SOCKET_NAMES: &[(&str, &str)] = &[
     ("docker.sock", "Docker"),
     ("containerd.sock", "containerd"),
     ("podman.sock", "Podman"),
@@ -77,7 +77,7 @@ const SOCKET_NAMES: &[(&str, &str)] = &[
 ];
 
 /// Where the runtimes put their sockets; `<uid>` stands for a numeric user id.
-const SOCKET_PATHS: &[&str] = &[
+pub const SOCKET_PATHS: &[&str] = &[
     "/run/docker.sock",
     "/var/run/docker.sock",
     "/run/user/<uid>/docker.sock",
