@@ -171,7 +171,7 @@ fn hardened_and_insecure_containers_get_exactly_their_findings() {
             "CAP001", // default capabilities kept
             "CAP002", // SYS_ADMIN
             "FSY002", // writable root
-            "HLT001", "IMG003", "MAC002", // the engine adds label=disable for --pid host
+            "HLT001", "IMG003", // not MAC002: the engine adds label=disable for --pid host
             "NSP001", // --pid host
             "PRV002", // no no-new-privileges
             "RES001", "RES002", "RES003", "SCK001", // docker.sock

@@ -146,16 +146,19 @@ pub fn lint_run_lines(
 /// container rules on every container, each with the configuration of its image when one of the
 /// files holds it. Returns the results per file and the containers (ranges global to the files
 /// in the order given), so callers can group findings by container (`Diagnostic::service` is the
-/// container's name).
+/// container's name). The project rules (reachability between services) are not run: inspect
+/// output names the networks a container joined but not whether they are internal, so they
+/// would judge from guesses.
 pub fn lint_inspect(
     files: Vec<SourceFile>,
+    engine: &inspect::EngineContext,
     settings: &Settings,
 ) -> (Vec<(SourceFile, LintResult)>, Vec<InspectedContainer>) {
     let mut project = ComposeProject::default();
     let mut documents = Vec::new();
     for file in files {
         let base = project.sources.add(file.clone());
-        let mut document = inspect::lower(file.text(), base);
+        let mut document = inspect::lower(file.text(), base, engine);
         for container in &mut document.containers {
             file.name().clone_into(&mut container.source);
         }

@@ -17,7 +17,7 @@ use cofferdam_audit::host;
 use cofferdam_audit::proc::{Pid, ProcFs};
 use cofferdam_diagnostics::{LineColumn, SourceFile};
 use cofferdam_linter::model::host::{HostFacts, HostInput};
-use cofferdam_linter::model::inspect::InspectedContainer;
+use cofferdam_linter::model::inspect::{EngineContext, InspectedContainer};
 use cofferdam_linter::{LintResult, lint_host, lint_inspect};
 
 use crate::exit::ExitStatus;
@@ -76,7 +76,11 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
         }
     }
 
-    let (results, containers) = lint_inspect(documents, &settings.output.linter);
+    let engine_context = info
+        .as_ref()
+        .map(|info| EngineContext::from_info(info.text()))
+        .unwrap_or_default();
+    let (results, containers) = lint_inspect(documents, &engine_context, &settings.output.linter);
     let mut results: Vec<(SourceFile, LintResult)> = results
         .into_iter()
         // Image documents are context for their containers, not reviewed on their own.

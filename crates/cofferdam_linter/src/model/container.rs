@@ -510,6 +510,9 @@ pub struct ContainerSpec {
     /// What the front-end read but did not understand (an unknown `docker run` flag), reported
     /// as low-severity notes so that a reviewer knows the review may be incomplete.
     pub notes: Vec<Spanned<String>>,
+    /// Inspect output only: the container carries Compose's labels, so its settings are changed
+    /// in a compose file (messages use compose keys) rather than in a `docker run` command.
+    pub managed_by_compose: bool,
 }
 
 impl ContainerSpec {
@@ -546,6 +549,7 @@ impl ContainerSpec {
             healthcheck: None,
             depends_on: Vec::new(),
             notes: Vec::new(),
+            managed_by_compose: false,
         }
     }
 
@@ -580,9 +584,11 @@ impl ContainerSpec {
 
     /// Whether one of `keys` is written but its value could not be read: a variable chosen at
     /// deploy time (`mem_limit: ${MEM}`, `--memory $MEM`) or a value already reported as
-    /// invalid. Rules about a *missing* setting stay quiet then.
+    /// invalid. Rules about a *missing* setting stay quiet then. Never for inspect output: the
+    /// engine reports what is in force, and its keys (`"User": ""`, `"Memory": 0`) are kept
+    /// only as anchors for findings about settings left at their defaults.
     pub fn set_at_deploy_time(&self, keys: &[&str]) -> bool {
-        keys.iter().any(|key| self.key(key).is_some())
+        self.source != SpecSource::Inspect && keys.iter().any(|key| self.key(key).is_some())
     }
 
     /// Whether a capability is dropped (directly or through `ALL`).

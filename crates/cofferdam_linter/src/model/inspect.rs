@@ -8,13 +8,33 @@
 //! health check and environment to the containers made from them.
 //!
 //! Inspect output shows what the engine did, defaults included, so the lowering keeps meanings,
-//! not engine defaults: `Memory: 0`, `PidsLimit: null` or `0`, `RestartPolicy.Name: "no"`,
-//! `NetworkMode: "default"` or `"bridge"`, and `IpcMode: "private"`/`"shareable"` are unset;
-//! `CgroupnsMode: "host"` is not lowered, because it is the only mode on cgroup v1 hosts and
-//! engines before 20.10 report it for every container. `Config.User`, `Config.Env` and
-//! `Config.Healthcheck` already hold the image's values merged in by the engine, so an empty user
-//! is root. A seccomp profile given as a file reaches inspect as its JSON inline
+//! not engine defaults:
+//!
+//! - `Memory: 0`, `MemorySwap: 0`, `NanoCpus: 0`, `PidsLimit: null` or `0`,
+//!   `RestartPolicy.Name: "no"` or `""`, `NetworkMode: "default"` or `"bridge"`,
+//!   `IpcMode: "private"`/`"shareable"`/`"none"` and `PidMode`/`UTSMode`/`UsernsMode: ""` are
+//!   unset. `PidsLimit: -1` and `MemorySwap: -1` are kept: someone asked for unlimited.
+//! - `CgroupnsMode: "host"` is lowered only when the engine is known to run on cgroup v2
+//!   ([`EngineContext::cgroup_version`], from `docker info`), where `private` is the default
+//!   and `host` was chosen. On cgroup v1 `host` is the only mode the engine has, and without
+//!   `docker info` the version is unknown, so nothing is reported then.
+//! - `label=disable` in `SecurityOpt` is dropped when the container is privileged or shares
+//!   the host's PID or IPC namespace: the engine adds it itself then, and the setting that
+//!   caused it is reported by its own rule.
+//! - `rslave` propagation is dropped on a bind of the engine's data root or a directory above
+//!   it (`/`, `/var`, `/var/lib` for `/var/lib/docker`): the engine imposes it there and
+//!   refuses `rprivate`.
+//!
+//! `Config.User`, `Config.Env` and `Config.Healthcheck` already hold the image's values merged
+//! in by the engine at creation, so an empty user is root and a missing health check is missing
+//! from the image too; an image document is still used for naming the image and its health
+//! check. A seccomp profile given as a file reaches inspect as its JSON inline
 //! (`seccomp={"defaultAction": …}`); it is kept as a custom profile.
+//!
+//! Settings left at their defaults have nothing to point at, so the spec records the keys that
+//! hold them (`"User": ""`, `"Memory": 0`, `"Config"` for a missing health check) as anchors
+//! under the compose paths the rules ask for: a finding about a missing memory limit points at
+//! `"Memory": 0`.
 
 use cofferdam_diagnostics::TextRange;
 
@@ -61,6 +81,42 @@ pub struct InspectedImage {
     pub config: ImageConfig,
 }
 
+/// What is known about the engine the containers ran on (from `docker info`), for judging
+/// what its defaults were.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EngineContext {
+    /// `CgroupVersion` (`1` or `2`); `None` when unknown.
+    pub cgroup_version: Option<u8>,
+    /// `DockerRootDir`; `/var/lib/docker` is assumed when unknown.
+    pub root_dir: Option<String>,
+}
+
+impl EngineContext {
+    /// Reads `CgroupVersion` and `DockerRootDir` from `docker info` JSON (the CLI's
+    /// `docker info --format '{{json .}}'` or the API's `/info`); what is missing stays unknown.
+    pub fn from_info(text: &str) -> EngineContext {
+        let parsed = yaml::parse_json(text, 0);
+        let Some(root) = parsed.root else {
+            return EngineContext::default();
+        };
+        EngineContext {
+            cgroup_version: root
+                .get("CgroupVersion")
+                .and_then(Node::as_str)
+                .and_then(|version| version.trim().parse().ok()),
+            root_dir: root
+                .get("DockerRootDir")
+                .and_then(Node::as_str)
+                .filter(|dir| dir.starts_with('/'))
+                .map(str::to_owned),
+        }
+    }
+
+    fn root_dir(&self) -> &str {
+        self.root_dir.as_deref().unwrap_or("/var/lib/docker")
+    }
+}
+
 /// A lowered document.
 #[derive(Clone, Debug, Default)]
 pub struct InspectDocument {
@@ -91,8 +147,9 @@ pub fn looks_like_inspect(text: &str) -> bool {
     head.contains("\"HostConfig\"") || head.contains("\"RootFS\"") || head.contains("\"Config\"")
 }
 
-/// Lowers an inspect document whose text starts at global offset `base`.
-pub fn lower(text: &str, base: u32) -> InspectDocument {
+/// Lowers an inspect document whose text starts at global offset `base`, from an engine
+/// described by `engine`.
+pub fn lower(text: &str, base: u32, engine: &EngineContext) -> InspectDocument {
     let parsed = yaml::parse_json(text, base);
     let mut document = InspectDocument {
         errors: parsed.errors,
@@ -133,7 +190,7 @@ pub fn lower(text: &str, base: u32) -> InspectDocument {
             continue;
         }
         if object.get("HostConfig").is_some() {
-            let mut container = container(object);
+            let mut container = container(object, engine);
             narrow_environment(&mut container.spec, |range| {
                 let from = (range.start() - base) as usize;
                 let to = (range.end() - base) as usize;
@@ -196,7 +253,7 @@ fn part(node_range: TextRange, value: &str, raw: &str, from: usize, to: usize) -
     }
 }
 
-fn container(object: &Node) -> InspectedContainer {
+fn container(object: &Node, engine: &EngineContext) -> InspectedContainer {
     let config = object.get("Config");
     let host = object.get("HostConfig");
     let get_config = |key: &str| config.and_then(|node| node.get(key));
@@ -214,17 +271,29 @@ fn container(object: &Node) -> InspectedContainer {
             .and_then(|node| node.entry(key))
             .map(|entry| entry.key.range)
     };
-    if let Some(range) = key_of(host, "SecurityOpt") {
-        spec.keys.push(("security_opt", range));
-    }
-    if let Some(range) = key_of(host, "CapDrop") {
-        spec.keys.push(("cap_drop", range));
+    // Anchors for settings left at their defaults, under the paths the rules ask for.
+    for (path, parent, key) in [
+        ("security_opt", host, "SecurityOpt"),
+        ("cap_drop", host, "CapDrop"),
+        ("user", config, "User"),
+        ("read_only", host, "ReadonlyRootfs"),
+        ("deploy", Some(object), "HostConfig"),
+        ("deploy.resources", Some(object), "HostConfig"),
+        ("deploy.resources.limits", Some(object), "HostConfig"),
+        ("deploy.resources.limits.memory", host, "Memory"),
+        ("deploy.resources.limits.cpus", host, "NanoCpus"),
+        ("deploy.resources.limits.pids", host, "PidsLimit"),
+    ] {
+        if let Some(range) = key_of(parent, key) {
+            spec.keys.push((path, range));
+        }
     }
 
     spec.image = non_empty(get_config("Image"));
     spec.user = non_empty(get_config("User"));
     spec.privileged = boolean(get_host("Privileged"));
-    spec.read_only = boolean(get_host("ReadonlyRootfs"));
+    // `false` is the default, not a choice: left unset, the finding points at the key.
+    spec.read_only = boolean(get_host("ReadonlyRootfs")).filter(|flag| flag.value);
     spec.cap_add = strings(get_host("CapAdd"))
         .into_iter()
         .map(|cap| capability(&cap))
@@ -233,9 +302,23 @@ fn container(object: &Node) -> InspectedContainer {
         .into_iter()
         .map(|cap| capability(&cap))
         .collect();
+    // The engine adds `label=disable` itself to privileged containers and to those sharing the
+    // host's PID or IPC namespace; the setting that caused it has its own finding.
+    let host_mode = |key: &str| {
+        get_host(key)
+            .and_then(Node::as_str)
+            .is_some_and(|mode| mode == "host")
+    };
+    let engine_disables_labels = spec.privileged.as_ref().is_some_and(|flag| flag.value)
+        || host_mode("PidMode")
+        || host_mode("IpcMode");
     spec.security_opt = strings(get_host("SecurityOpt"))
         .into_iter()
         .map(|option| Spanned::new(SecurityOpt::parse(&option.value), option.range))
+        .filter(|option| {
+            !(engine_disables_labels
+                && matches!(&option.value, SecurityOpt::Label(label) if label.trim() == "disable"))
+        })
         .collect();
     if let Some(entries) = get_host("Tmpfs").and_then(Node::entries) {
         for entry in entries {
@@ -252,7 +335,7 @@ fn container(object: &Node) -> InspectedContainer {
             ));
         }
     }
-    mounts(object, &mut spec);
+    mounts(object, engine, &mut spec);
     for device in get_host("Devices")
         .and_then(Node::items)
         .unwrap_or_default()
@@ -303,7 +386,7 @@ fn container(object: &Node) -> InspectedContainer {
         spec.restart = restart.map(|restart| Spanned::new(restart, range));
     }
     spec.one_shot = get_host("AutoRemove").and_then(Node::as_bool) == Some(true);
-    namespaces(host, &mut spec);
+    namespaces(host, engine, &mut spec);
     if let Some(networks) = object
         .get("NetworkSettings")
         .and_then(|settings| settings.get("Networks"))
@@ -324,6 +407,13 @@ fn container(object: &Node) -> InspectedContainer {
     ports(host, config, &mut spec);
     spec.publish_all = boolean(get_host("PublishAllPorts")).filter(|flag| flag.value);
     environment(get_config("Env"), &mut spec);
+    let has_healthcheck = get_config("Healthcheck")
+        .and_then(|node| node.get("Test"))
+        .and_then(Node::items)
+        .is_some_and(|test| !test.is_empty());
+    if !has_healthcheck && let Some(range) = object.entry("Config").map(|entry| entry.key.range) {
+        spec.keys.push(("healthcheck", range));
+    }
     if let Some(node) = get_config("Healthcheck") {
         let test: Vec<String> = node
             .get("Test")
@@ -367,6 +457,7 @@ fn container(object: &Node) -> InspectedContainer {
             .unwrap_or_default(),
         working_dir: label("com.docker.compose.project.working_dir"),
     });
+    spec.managed_by_compose = compose.is_some();
     let state = object.get("State");
     InspectedContainer {
         spec,
@@ -401,7 +492,7 @@ fn capability(cap: &Spanned<String>) -> Spanned<String> {
     Spanned::new(bare, cap.range)
 }
 
-fn mounts(object: &Node, spec: &mut ContainerSpec) {
+fn mounts(object: &Node, engine: &EngineContext, spec: &mut ContainerSpec) {
     for mount in object
         .get("Mounts")
         .and_then(Node::items)
@@ -426,8 +517,13 @@ fn mounts(object: &Node, spec: &mut ContainerSpec) {
                 mount.get("Source").map_or(mount.range, |node| node.range),
             ),
         };
+        // The engine imposes `rslave` on binds of its data root or a directory above it (and
+        // refuses `rprivate` there), so that its own mounts are not pinned by containers.
+        let imposed = kind == MountKind::Bind
+            && field("Propagation") == "rslave"
+            && contains_path(&source, engine.root_dir());
         let propagation = Some(field("Propagation"))
-            .filter(|value| !value.is_empty())
+            .filter(|value| !value.is_empty() && !imposed)
             .map(str::to_owned);
         spec.mounts.push(Spanned::new(
             Mount {
@@ -441,6 +537,17 @@ fn mounts(object: &Node, spec: &mut ContainerSpec) {
             mount.range,
         ));
     }
+}
+
+/// Whether directory `outer` is `inner` or one of its ancestors.
+fn contains_path(outer: &str, inner: &str) -> bool {
+    let outer = outer.trim_end_matches('/');
+    let inner = inner.trim_end_matches('/');
+    outer.is_empty()
+        || inner == outer
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn limits(host: Option<&Node>, spec: &mut ContainerSpec) {
@@ -480,7 +587,7 @@ fn limits(host: Option<&Node>, spec: &mut ContainerSpec) {
     spec.limits.pids = integer(get("PidsLimit")).filter(|pids| pids.value != 0);
 }
 
-fn namespaces(host: Option<&Node>, spec: &mut ContainerSpec) {
+fn namespaces(host: Option<&Node>, engine: &EngineContext, spec: &mut ContainerSpec) {
     let get = |key: &str| host.and_then(|node| node.get(key));
     let mode = |key: &str, defaults: &[&str]| {
         non_empty(get(key)).filter(|mode| !defaults.contains(&mode.value.as_str()))
@@ -489,8 +596,13 @@ fn namespaces(host: Option<&Node>, spec: &mut ContainerSpec) {
     spec.namespaces.ipc = mode("IpcMode", &["private", "shareable", "none"]);
     spec.namespaces.uts = mode("UTSMode", &["private"]);
     spec.namespaces.userns = mode("UsernsMode", &["private"]);
-    // CgroupnsMode "host" is left out on purpose: see the module documentation.
-    spec.namespaces.cgroupns = None;
+    // `host` is the only cgroup namespace mode on cgroup v1 (and the only one engines before
+    // 20.10 have); on v2 the default is `private`, so `host` there was chosen.
+    spec.namespaces.cgroupns = if engine.cgroup_version == Some(2) {
+        non_empty(get("CgroupnsMode")).filter(|mode| mode.value == "host")
+    } else {
+        None
+    };
     let network = non_empty(get("NetworkMode"));
     if let Some(network) = network {
         match network.value.as_str() {
@@ -637,5 +749,385 @@ fn image(object: &Node) -> InspectedImage {
                 })
                 .collect(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cofferdam_diagnostics::TextRange;
+
+    use super::{EngineContext, InspectedContainer, lower};
+    use crate::model::container::{Bytes, RestartPolicy, SecurityOpt};
+
+    /// One container: `host` and `config` are the members of `HostConfig` and `Config`.
+    fn container_json(host: &str, config: &str) -> String {
+        format!(
+            "[\n  {{\n    \"Id\": \"0123456789abcdef\",\n    \"Name\": \"/web\",\n    \"Image\": \"sha256:abc\",\n    \"State\": {{\"Running\": true, \"Pid\": 4242}},\n    \"HostConfig\": {{{host}}},\n    \"Config\": {{{config}}}\n  }}\n]\n"
+        )
+    }
+
+    fn lower_with(text: &str, engine: &EngineContext) -> InspectedContainer {
+        let document = lower(text, 0, engine);
+        assert!(document.errors.is_empty(), "{:?}", document.errors);
+        assert_eq!(document.containers.len(), 1);
+        document.containers.into_iter().next().unwrap()
+    }
+
+    fn one(host: &str, config: &str) -> (String, InspectedContainer) {
+        let text = container_json(host, config);
+        let container = lower_with(&text, &EngineContext::default());
+        (text, container)
+    }
+
+    fn at(text: &str, range: TextRange) -> &str {
+        &text[range.start() as usize..range.end() as usize]
+    }
+
+    #[test]
+    fn engine_defaults_are_not_settings() {
+        let (_, container) = one(
+            r#""Privileged": false, "ReadonlyRootfs": false, "Memory": 0, "MemorySwap": 0,
+               "NanoCpus": 0, "CpuQuota": 0, "CpuShares": 0, "CpusetCpus": "", "PidsLimit": null,
+               "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}, "NetworkMode": "default",
+               "IpcMode": "private", "PidMode": "", "UTSMode": "", "UsernsMode": "",
+               "CgroupnsMode": "host", "CapAdd": null, "CapDrop": null, "SecurityOpt": null,
+               "AutoRemove": false, "PublishAllPorts": false"#,
+            r#""User": "", "Image": "app:1""#,
+        );
+        let spec = &container.spec;
+        assert_eq!(spec.read_only, None);
+        assert!(!spec.is_privileged());
+        assert_eq!(spec.limits.memory, None);
+        assert_eq!(spec.limits.memory_swap, None);
+        assert_eq!(spec.limits.cpus, None);
+        assert_eq!(spec.limits.cpu_other, None);
+        assert_eq!(spec.limits.pids, None);
+        assert_eq!(spec.restart, None);
+        assert_eq!(spec.namespaces.network, None);
+        assert_eq!(spec.namespaces.ipc, None);
+        assert_eq!(spec.namespaces.pid, None);
+        assert_eq!(spec.namespaces.cgroupns, None);
+        assert_eq!(spec.publish_all, None);
+        assert!(!spec.one_shot);
+        assert!(spec.user.is_none());
+        assert!(spec.cap_add.is_empty() && spec.cap_drop.is_empty());
+        for (ipc, network) in [("shareable", "bridge"), ("none", "default")] {
+            let (_, container) = one(
+                &format!(r#""IpcMode": "{ipc}", "NetworkMode": "{network}""#),
+                "",
+            );
+            assert_eq!(container.spec.namespaces.ipc, None, "{ipc}");
+            assert_eq!(container.spec.namespaces.network, None, "{network}");
+        }
+        let (_, container) = one(
+            r#""RestartPolicy": {"Name": "", "MaximumRetryCount": 0}"#,
+            "",
+        );
+        assert_eq!(container.spec.restart, None);
+        let (_, container) = one(r#""PidsLimit": 0"#, "");
+        assert_eq!(container.spec.limits.pids, None);
+    }
+
+    #[test]
+    fn explicit_choices_are_kept_with_their_ranges() {
+        let (text, container) = one(
+            r#""Privileged": true, "ReadonlyRootfs": true, "Memory": 67108864,
+               "MemorySwap": -1, "NanoCpus": 500000000, "PidsLimit": -1,
+               "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 5},
+               "NetworkMode": "host", "PidMode": "host", "IpcMode": "container:db",
+               "UsernsMode": "host", "AutoRemove": true,
+               "CapAdd": ["CAP_SYS_ADMIN", "net_admin"], "CapDrop": ["ALL"]"#,
+            r#""User": "1000:1000""#,
+        );
+        let spec = &container.spec;
+        let privileged = spec.privileged.as_ref().unwrap();
+        assert_eq!(at(&text, privileged.range), "true");
+        assert!(spec.read_only.as_ref().unwrap().value);
+        assert_eq!(
+            spec.limits.memory.as_ref().unwrap().value,
+            Bytes::Limited(64 << 20)
+        );
+        assert_eq!(
+            spec.limits.memory_swap.as_ref().unwrap().value,
+            Bytes::Unlimited
+        );
+        assert!((spec.limits.cpus.as_ref().unwrap().value - 0.5).abs() < 1e-9);
+        assert_eq!(spec.limits.pids.as_ref().unwrap().value, -1);
+        assert_eq!(
+            spec.restart.as_ref().unwrap().value,
+            RestartPolicy::OnFailure(Some(5))
+        );
+        assert_eq!(spec.namespaces.network.as_ref().unwrap().value, "host");
+        assert_eq!(spec.namespaces.pid.as_ref().unwrap().value, "host");
+        assert_eq!(spec.namespaces.ipc.as_ref().unwrap().value, "container:db");
+        assert_eq!(spec.namespaces.userns.as_ref().unwrap().value, "host");
+        assert!(spec.one_shot);
+        let caps: Vec<&str> = spec.cap_add.iter().map(|cap| cap.value.as_str()).collect();
+        assert_eq!(caps, ["SYS_ADMIN", "NET_ADMIN"]);
+        assert_eq!(at(&text, spec.cap_add[0].range), "\"CAP_SYS_ADMIN\"");
+        assert!(spec.drops_all_capabilities());
+        assert_eq!(
+            at(&text, spec.user.as_ref().unwrap().range),
+            "\"1000:1000\""
+        );
+        // on-failure without a count retries for ever.
+        let (_, container) = one(
+            r#""RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 0}"#,
+            "",
+        );
+        assert_eq!(
+            container.spec.restart.unwrap().value,
+            RestartPolicy::OnFailure(None)
+        );
+    }
+
+    /// Settings left at their defaults point at the key that holds the default.
+    #[test]
+    fn missing_settings_are_anchored_at_their_keys() {
+        let (text, container) = one(
+            r#""Memory": 0, "NanoCpus": 0, "PidsLimit": null, "ReadonlyRootfs": false, "SecurityOpt": null"#,
+            r#""User": """#,
+        );
+        let spec = &container.spec;
+        assert_eq!(at(&text, spec.anchor("user")), "\"User\"");
+        assert_eq!(at(&text, spec.anchor("read_only")), "\"ReadonlyRootfs\"");
+        assert_eq!(at(&text, spec.anchor("security_opt")), "\"SecurityOpt\"");
+        assert_eq!(
+            at(&text, spec.anchor("deploy.resources.limits.memory")),
+            "\"Memory\""
+        );
+        assert_eq!(
+            at(&text, spec.anchor("deploy.resources.limits.cpus")),
+            "\"NanoCpus\""
+        );
+        assert_eq!(
+            at(&text, spec.anchor("deploy.resources.limits.pids")),
+            "\"PidsLimit\""
+        );
+        assert_eq!(at(&text, spec.anchor("healthcheck")), "\"Config\"");
+        // Nothing in inspect output is chosen at deploy time.
+        assert!(!spec.set_at_deploy_time(&["user", "mem_limit", "read_only"]));
+        // A key that is absent falls back to the next one up, then to the container's name.
+        let (text, container) = one(r#""Privileged": false"#, "");
+        assert_eq!(
+            at(
+                &text,
+                container.spec.anchor("deploy.resources.limits.memory")
+            ),
+            "\"HostConfig\""
+        );
+        assert_eq!(
+            at(&text, container.spec.anchor("user")),
+            "\"Name\": \"/web\""
+        );
+    }
+
+    #[test]
+    fn host_cgroup_namespace_counts_only_where_private_is_the_default() {
+        let text = container_json(r#""CgroupnsMode": "host""#, "");
+        for (version, expected) in [(None, false), (Some(1), false), (Some(2), true)] {
+            let engine = EngineContext {
+                cgroup_version: version,
+                root_dir: None,
+            };
+            let container = lower_with(&text, &engine);
+            assert_eq!(
+                container.spec.namespaces.cgroupns.is_some(),
+                expected,
+                "{version:?}"
+            );
+        }
+        let private = container_json(r#""CgroupnsMode": "private""#, "");
+        let engine = EngineContext {
+            cgroup_version: Some(2),
+            root_dir: None,
+        };
+        assert_eq!(lower_with(&private, &engine).spec.namespaces.cgroupns, None);
+    }
+
+    #[test]
+    fn labels_the_engine_disables_itself_are_not_the_users() {
+        let labels = |host: &str| {
+            let (_, container) = one(host, "");
+            container
+                .spec
+                .security_opt
+                .iter()
+                .filter(|option| matches!(option.value, SecurityOpt::Label(_)))
+                .count()
+        };
+        assert_eq!(
+            labels(r#""Privileged": true, "SecurityOpt": ["label=disable"]"#),
+            0
+        );
+        assert_eq!(
+            labels(r#""PidMode": "host", "SecurityOpt": ["label=disable"]"#),
+            0
+        );
+        assert_eq!(
+            labels(r#""IpcMode": "host", "SecurityOpt": ["label=disable"]"#),
+            0
+        );
+        // Asked for by the user: kept.
+        assert_eq!(labels(r#""SecurityOpt": ["label=disable"]"#), 1);
+        assert_eq!(
+            labels(r#""PidMode": "host", "SecurityOpt": ["label=type:spc_t"]"#),
+            1
+        );
+    }
+
+    #[test]
+    fn mounts_are_the_authoritative_list_and_imposed_propagation_is_dropped() {
+        let text = r#"{"Name": "/m", "HostConfig": {"Binds": ["/:/host:ro"]}, "Config": {},
+  "Mounts": [
+    {"Type": "bind", "Source": "/", "Destination": "/host", "Mode": "ro", "RW": false, "Propagation": "rslave"},
+    {"Type": "bind", "Source": "/var", "Destination": "/v", "RW": true, "Propagation": "rslave"},
+    {"Type": "bind", "Source": "/mnt", "Destination": "/mnt", "RW": true, "Propagation": "rslave"},
+    {"Type": "bind", "Source": "/srv", "Destination": "/srv", "RW": true, "Propagation": "rshared"},
+    {"Type": "volume", "Name": "data", "Source": "/var/lib/docker/volumes/data/_data", "Destination": "/data", "RW": true, "Propagation": ""},
+    {"Type": "tmpfs", "Destination": "/run"}
+  ]}"#;
+        let container = lower_with(text, &EngineContext::default());
+        let mounts: Vec<(String, Option<String>, bool)> = container
+            .spec
+            .mounts
+            .iter()
+            .map(|mount| {
+                (
+                    mount.value.source.clone(),
+                    mount.value.propagation.clone(),
+                    mount.value.read_only,
+                )
+            })
+            .collect();
+        assert_eq!(
+            mounts,
+            [
+                ("/".to_owned(), None, true),
+                ("/var".to_owned(), None, false),
+                ("/mnt".to_owned(), Some("rslave".to_owned()), false),
+                ("/srv".to_owned(), Some("rshared".to_owned()), false),
+                ("data".to_owned(), None, false),
+            ]
+        );
+        assert_eq!(
+            at(text, container.spec.mounts[0].value.source_range),
+            "\"/\""
+        );
+        // Another data root: /var is no longer above it.
+        let engine = EngineContext {
+            cgroup_version: None,
+            root_dir: Some("/srv/docker".to_owned()),
+        };
+        let container = lower_with(text, &engine);
+        assert_eq!(
+            container.spec.mounts[1].value.propagation.as_deref(),
+            Some("rslave")
+        );
+    }
+
+    /// Redaction needs the value's own range: the name stays readable, the value is masked.
+    #[test]
+    fn environment_values_have_their_own_ranges() {
+        let (text, container) = one(
+            "",
+            r#""Env": ["PATH=/bin", "API_TOKEN=s3cr3t", "ESC=a\"b", "BARE"]"#,
+        );
+        let env = &container.spec.environment;
+        assert_eq!(at(&text, env[1].name.range), "API_TOKEN");
+        assert_eq!(at(&text, env[1].value.as_ref().unwrap().range), "s3cr3t");
+        // An escaped string cannot be split byte for byte: the whole string stands for both.
+        assert_eq!(
+            at(&text, env[2].value.as_ref().unwrap().range),
+            r#""ESC=a\"b""#
+        );
+        assert_eq!(env[2].value.as_ref().unwrap().value, "a\"b");
+        assert!(env[3].value.is_none());
+    }
+
+    #[test]
+    fn ports_health_checks_and_compose_labels() {
+        let (_, container) = one(
+            r#""PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "53/udp": [{"HostIp": "127.0.0.1", "HostPort": ""}]}"#,
+            r#""ExposedPorts": {"80/tcp": {}, "9000-9001/tcp": {}},
+               "Healthcheck": {"Test": ["NONE"]},
+               "Labels": {"com.docker.compose.project": "shop", "com.docker.compose.service": "web",
+                          "com.docker.compose.project.config_files": "/srv/shop/compose.yml,/srv/shop/compose.prod.yml",
+                          "com.docker.compose.project.working_dir": "/srv/shop"}"#,
+        );
+        let spec = &container.spec;
+        let ports: Vec<(Option<&str>, Option<&str>, u16, &str)> = spec
+            .ports
+            .iter()
+            .map(|port| {
+                (
+                    port.value.host_ip.as_deref(),
+                    port.value.host_port.as_deref(),
+                    port.value.container_port,
+                    port.value.protocol.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ports,
+            [
+                (None, Some("8080"), 80, "tcp"),
+                (Some("127.0.0.1"), None, 53, "udp")
+            ]
+        );
+        let exposed: Vec<u16> = spec.expose.iter().map(|port| port.value).collect();
+        assert_eq!(exposed, [80, 9000]);
+        assert!(spec.healthcheck.as_ref().unwrap().value.disabled);
+        assert!(spec.managed_by_compose);
+        let compose = container.compose.unwrap();
+        assert_eq!(compose.project, "shop");
+        assert_eq!(compose.service, "web");
+        assert_eq!(
+            compose.config_files,
+            ["/srv/shop/compose.yml", "/srv/shop/compose.prod.yml"]
+        );
+        assert_eq!(compose.working_dir.as_deref(), Some("/srv/shop"));
+        assert_eq!(container.id, "0123456789abcdef");
+        assert_eq!(container.pid, 4242);
+        assert!(container.running);
+    }
+
+    #[test]
+    fn one_object_or_an_array_with_images() {
+        let text = r#"[
+  {"Id": "sha256:img", "RepoTags": ["app:1"], "RootFS": {}, "Config": {"User": "app", "Healthcheck": {"Test": ["CMD", "true"]}, "Env": ["PATH=/bin"]}},
+  {"Name": "/a", "Image": "sha256:img", "HostConfig": {}, "Config": {"User": "app"}}
+]"#;
+        let mut document = lower(text, 0, &EngineContext::default());
+        assert!(document.errors.is_empty());
+        assert_eq!(document.images.len(), 1);
+        document.attach_images(&[]);
+        let image = document.containers[0].spec.image_config.as_ref().unwrap();
+        assert_eq!(image.user.as_deref(), Some("app"));
+        assert!(image.healthcheck);
+        assert_eq!(image.env, ["PATH"]);
+        assert_eq!(image.described_in, "image app:1");
+        let single = lower(
+            r#"{"Name": "/b", "HostConfig": {}, "Config": {}}"#,
+            0,
+            &EngineContext::default(),
+        );
+        assert_eq!(single.containers[0].spec.name, "b");
+        // Neither a container nor an image: an error at the object.
+        let other = lower(r#"[{"Foo": 1}, 3]"#, 0, &EngineContext::default());
+        assert_eq!(other.errors.len(), 2);
+    }
+
+    #[test]
+    fn docker_info_gives_the_engine_context() {
+        let engine = EngineContext::from_info(
+            r#"{"ServerVersion": "26.1.5", "CgroupVersion": "2", "DockerRootDir": "/data/docker"}"#,
+        );
+        assert_eq!(engine.cgroup_version, Some(2));
+        assert_eq!(engine.root_dir.as_deref(), Some("/data/docker"));
+        assert_eq!(
+            EngineContext::from_info("not json ["),
+            EngineContext::default()
+        );
     }
 }

@@ -47,14 +47,16 @@ impl<'a> ContainerContext<'a> {
         self.spec.source == SpecSource::Compose
     }
 
-    /// `compose` or `flag` wording: picks the first text for compose files and inspect/API
-    /// input, the second for `docker run` lines.
+    /// `compose` or `flag` wording: picks the first text for compose files, API input and
+    /// containers Compose created, the second for `docker run` lines and the other containers
+    /// of an engine (which were started with `docker run` or an API call).
     pub fn spelled<'s>(&self, compose: &'s str, run: &'s str) -> &'s str {
-        if self.spec.source == SpecSource::RunLine {
-            run
-        } else {
-            compose
-        }
+        let run_wording = match self.spec.source {
+            SpecSource::RunLine => true,
+            SpecSource::Inspect => !self.spec.managed_by_compose,
+            SpecSource::Compose | SpecSource::ApiRequest => false,
+        };
+        if run_wording { run } else { compose }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
+use crate::model::container::SpecSource;
 use crate::rules::image::{ImageOrigin, image_origin};
 use crate::rules::{ContainerContext, DockerfileContext};
 
@@ -21,7 +22,9 @@ declare_rule! {
     /// `--no-healthcheck`) at the switch. A service built here is satisfied by its Dockerfile's
     /// `HEALTHCHECK`, and so is a service that runs the `image:` another service builds; for a
     /// pulled image the check may come from the image, which cannot be seen here, so the
-    /// message says so. One-shot `docker run --rm` jobs are not reported.
+    /// message says so. One-shot `docker run --rm` jobs are not reported. In `docker inspect`
+    /// output `Config.Healthcheck` already includes the image's check (the engine merges it
+    /// in), so a container without one has none at all.
     ///
     /// ## Why is this bad?
     /// Without a health check the engine only knows whether the process is alive, not whether
@@ -101,6 +104,18 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
                 .with_fix(fix()),
             );
         }
+        return;
+    }
+    // The engine merged the image's check into the inspected configuration: none is none.
+    if spec.source == SpecSource::Inspect {
+        out.push(
+            ctx.diagnostic(
+                MissingHealthcheck::META,
+                spec.anchor("healthcheck"),
+                "no health check: neither the container nor its image defines one, so failures go unnoticed",
+            )
+            .with_fix(fix()),
+        );
         return;
     }
     // The Dockerfile of an image built here (by this service or by the one that builds the

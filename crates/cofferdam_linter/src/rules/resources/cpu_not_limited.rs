@@ -91,7 +91,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             return;
         }
         None => (
-            ctx.spec.anchor("deploy.resources.limits"),
+            ctx.spec.anchor("deploy.resources.limits.cpus"),
             "no CPU limit: the container can take every core",
         ),
     };

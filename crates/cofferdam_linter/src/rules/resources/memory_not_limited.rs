@@ -79,7 +79,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             return;
         }
         _ => (
-            ctx.spec.anchor("deploy.resources.limits"),
+            ctx.spec.anchor("deploy.resources.limits.memory"),
             "no memory limit: the container can exhaust the host's memory",
         ),
     };

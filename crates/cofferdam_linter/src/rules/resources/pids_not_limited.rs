@@ -71,7 +71,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "the process limit is set to unlimited: a fork bomb can exhaust the host's pids",
         ),
         None => (
-            ctx.spec.anchor("deploy.resources.limits"),
+            ctx.spec.anchor("deploy.resources.limits.pids"),
             "no process limit: a fork bomb can exhaust the host's pids",
         ),
     };

@@ -4,7 +4,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, Severity, TextRange, declare_rule};
 
 use crate::model::ImageRef;
-use crate::model::container::{is_root_user, is_variable};
+use crate::model::container::{SpecSource, is_root_user, is_variable};
 use crate::rules::ContainerContext;
 use crate::rules::image::{ImageOrigin, image_origin};
 use crate::rules::user::missing_user::is_nonroot_base;
@@ -25,6 +25,9 @@ declare_rule! {
     /// A user chosen at deploy time (`user: ${APP_UID}`, `--user "$UID"`) is unknown and not
     /// reported; one that resolves to root only through a fallback (`${APP_UID:-0}`) is
     /// reported at medium severity.
+    ///
+    /// For `docker inspect` output the engine has already merged the image's `USER` into
+    /// `Config.User`, so an empty or root user is root for certain: high severity, at `User`.
     ///
     /// A named user (`user: app`) is accepted: the engine looks it up in the image's
     /// `/etc/passwd` and refuses to start when it is missing. Numeric ids are what
@@ -87,6 +90,10 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     let spec = ctx.spec;
+    if spec.source == SpecSource::Inspect {
+        inspected(ctx, out);
+        return;
+    }
     if let Some(user) = spec
         .user
         .as_ref()
@@ -162,6 +169,35 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     };
     let (severity, fix) = severity;
     push(ctx, out, range, message, severity, fix);
+}
+
+/// A container as the engine reports it: `Config.User` already holds the image's `USER` when
+/// the container sets none (the engine merges it in at creation), so empty means root.
+fn inspected(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
+    let spec = ctx.spec;
+    let (range, message) = match &spec.user {
+        Some(user) if !user.value.trim().is_empty() => {
+            if !is_root_user(&user.value) {
+                return;
+            }
+            (
+                user.range,
+                format!(
+                    "the container runs as root (`User: {}`, set on the container or by its image)",
+                    user.value.trim()
+                ),
+            )
+        }
+        _ => (
+            spec.anchor("user"),
+            "the container runs as root: neither it nor its image sets a user".to_owned(),
+        ),
+    };
+    let fix = Fix::display_only(ctx.spelled(
+        "set `user:` to a non-root uid the image can run as, e.g. `user: \"10001:10001\"`, or end the image's Dockerfile with `USER 10001`",
+        "recreate it with `--user 10001:10001` (a non-root uid the image can run as), or end the image's Dockerfile with `USER 10001`",
+    ));
+    push(ctx, out, range, message, Severity::High, fix);
 }
 
 /// `user: root`, `--user 0:0`, or a user chosen at deploy time.
