@@ -75,6 +75,8 @@ pub(crate) struct Report {
     /// What a run could not look at, and why (checks that need root, a container that went
     /// away); printed after the findings.
     pub(crate) notes: Vec<String>,
+    /// Findings silenced by inline suppressions.
+    pub(crate) suppressed: usize,
 }
 
 /// One reviewed container: findings are matched to it by `Diagnostic::service`.

@@ -28,6 +28,8 @@ pub(crate) struct CheckSettings {
     pub(crate) quiet: bool,
     /// Whether a progress bar may be shown at all; the command still requires a long run.
     pub(crate) progress: bool,
+    /// Inline suppressions without a reason are not applied.
+    pub(crate) require_reason: bool,
 }
 
 /// One path argument.
@@ -108,6 +110,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
             && !args.quiet
             && format == OutputFormat::Human
             && std::io::stderr().is_terminal(),
+        require_reason: args.require_reason,
     })
 }
 
@@ -148,6 +151,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         color: color && format == OutputFormat::Human,
         quiet: args.quiet,
         progress: false,
+        require_reason: false,
     })
 }
 

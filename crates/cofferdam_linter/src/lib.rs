@@ -8,6 +8,7 @@
 pub mod host;
 pub mod model;
 pub mod profiles;
+pub mod suppress;
 pub mod rules;
 pub mod settings;
 pub mod syntax;

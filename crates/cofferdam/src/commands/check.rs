@@ -15,6 +15,7 @@ use std::path::Path;
 use anyhow::Result;
 use cofferdam_diagnostics::{LineColumn, SourceFile};
 use cofferdam_linter::model::compose::{ComposeInput, Loader, NoFiles};
+use cofferdam_linter::suppress::{self, CommentStyle};
 use cofferdam_linter::syntax::embedded::Embedding;
 use cofferdam_linter::{LintResult, Settings, lint_compose, lint_dockerfile, lint_run_lines};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -136,7 +137,27 @@ fn run(settings: &CheckSettings) -> Report {
     report.findings.reserve(findings);
     report.files.reserve(linted.len());
     let mut indices: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (source, result) in linted {
+    for (source, mut result) in linted {
+        if let Some(style) = CommentStyle::for_path(source.name()) {
+            let outcome = suppress::apply(
+                source.text(),
+                style,
+                std::mem::take(&mut result.diagnostics),
+                &settings.linter,
+                settings.require_reason,
+            );
+            result.diagnostics = outcome.kept;
+            report.suppressed += outcome.suppressed;
+            for (range, note) in outcome.notes {
+                let at = source.line_column(range.start());
+                report.notes.push(format!(
+                    "{}:{}:{}: {note}",
+                    source.name(),
+                    at.line,
+                    at.column
+                ));
+            }
+        }
         // A file can be reached twice (an `extends` target that is also a compose file of its
         // own); its findings are merged and duplicates dropped after sorting.
         let index = if let Some(&index) = indices.get(source.name()) {

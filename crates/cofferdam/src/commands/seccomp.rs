@@ -151,6 +151,7 @@ pub(crate) fn lint_files(settings: &LintSettings, out: &mut dyn Write) -> Result
         color: settings.color && settings.format == OutputFormat::Human,
         quiet: settings.quiet,
         progress: false,
+        require_reason: false,
     };
     printer::print_report(&report, &printing, out)?;
     Ok(if !report.errors.is_empty() {

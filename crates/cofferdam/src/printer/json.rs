@@ -66,6 +66,8 @@ struct Summary {
     files_checked: usize,
     findings: usize,
     errors: usize,
+    /// Findings silenced by inline suppressions.
+    suppressed: usize,
     by_severity: BySeverity,
 }
 
@@ -133,6 +135,7 @@ pub(super) fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             files_checked: report.files_checked(),
             findings: report.findings.len(),
             errors: report.errors.len(),
+            suppressed: report.suppressed,
             by_severity: BySeverity {
                 critical,
                 high,

@@ -178,11 +178,16 @@ pub(crate) fn summary_line(report: &Report) -> String {
             counts.join(", ")
         )
     };
+    let suppressed = if report.suppressed == 0 {
+        String::new()
+    } else {
+        format!(" ({} suppressed inline)", report.suppressed)
+    };
     if errors == 0 {
-        format!("{findings} in {files} checked")
+        format!("{findings} in {files} checked{suppressed}")
     } else {
         format!(
-            "{findings} and {} in {files} checked",
+            "{findings} and {} in {files} checked{suppressed}",
             plural(errors, "error")
         )
     }
