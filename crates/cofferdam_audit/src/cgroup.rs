@@ -54,9 +54,9 @@ pub struct Hierarchy {
     pub dir: String,
 }
 
-/// A limit on an amount (bytes, tasks). In JSON a number, or `"max"` (as cgroup v2 spells
-/// "no limit").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A limit on an amount (bytes, tasks). In JSON `{"max": 67108864}` or `"unlimited"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Limit {
     Max(u64),
     Unlimited,
@@ -72,8 +72,9 @@ impl Limit {
 }
 
 /// A CPU bandwidth limit: `quota_us` of CPU time every `period_us` (`--cpus 0.5` is 50000 of
-/// 100000). In JSON `{"quota_us": 50000, "period_us": 100000, "cpus": 0.5}`, or `"max"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// 100000). In JSON `{"quota": {"quota_us": 50000, "period_us": 100000}}` or `"unlimited"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CpuQuota {
     Unlimited,
     Quota { quota_us: u64, period_us: u64 },
@@ -93,34 +94,6 @@ impl CpuQuota {
     }
 }
 
-impl Serialize for Limit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Limit::Max(value) => serializer.serialize_u64(*value),
-            Limit::Unlimited => serializer.serialize_str("max"),
-        }
-    }
-}
-
-impl Serialize for CpuQuota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        match self {
-            CpuQuota::Unlimited => serializer.serialize_str("max"),
-            CpuQuota::Quota {
-                quota_us,
-                period_us,
-            } => {
-                let mut quota = serializer.serialize_struct("CpuQuota", 3)?;
-                quota.serialize_field("quota_us", quota_us)?;
-                quota.serialize_field("period_us", period_us)?;
-                quota.serialize_field("cpus", &self.cpus())?;
-                quota.end()
-            }
-        }
-    }
-}
-
 /// The relative CPU weight of the cgroup (not a limit: it only matters under contention).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -132,9 +105,9 @@ pub enum CpuWeight {
 }
 
 /// What a limit is, and which file says so; or why it could not be told. In JSON
-/// `{"state": "known", "value": …, "file": …}` or `{"state": "unknown", "reason": …}`.
+/// `{"known": {"value": …, "file": …}}` or `{"unknown": {"reason": …}}`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Reading<T> {
     Known {
         value: T,

@@ -404,9 +404,16 @@ fn json_field_names_are_stable() {
     assert_eq!(value["practices"][0]["category"], "user");
     assert_eq!(value["practices"][0]["verdict"], "pass");
     assert_eq!(value["container"]["verdict"], "yes");
-    assert_eq!(value["cgroup"]["limits"]["memory"]["state"], "known");
-    assert_eq!(value["cgroup"]["limits"]["memory"]["value"], 67_108_864);
-    assert_eq!(value["cgroup"]["limits"]["cpu_quota"]["value"]["cpus"], 0.5);
+    let limits = &value["cgroup"]["limits"];
+    assert_eq!(limits["memory"]["known"]["value"]["max"], 67_108_864);
+    assert_eq!(
+        limits["memory"]["known"]["file"],
+        "/sys/fs/cgroup/memory.max"
+    );
+    assert_eq!(
+        limits["cpu_quota"]["known"]["value"]["quota"]["quota_us"],
+        50_000
+    );
     assert_eq!(
         value["capabilities"]["reachable"]["mask"],
         "0000000000000000"
@@ -414,12 +421,20 @@ fn json_field_names_are_stable() {
     assert_eq!(value["root_filesystem"]["probe"], "not-probed");
     assert_eq!(value["namespaces"][0]["certainty"], "certain");
     let default = serde_json::to_value(examine("docker-default-v1")).unwrap();
-    assert_eq!(default["cgroup"]["limits"]["pids"]["value"], "max");
-    assert_eq!(default["cgroup"]["limits"]["cpu_quota"]["value"], "max");
-    let hybrid = serde_json::to_value(examine("docker-privileged-hybrid")).unwrap();
     assert_eq!(
-        hybrid["cgroup"]["limits"]["memory_and_swap"]["state"],
-        "unknown"
+        default["cgroup"]["limits"]["pids"]["known"]["value"],
+        "unlimited"
+    );
+    assert_eq!(
+        default["cgroup"]["limits"]["cpu_quota"]["known"]["value"],
+        "unlimited"
+    );
+    let hybrid = serde_json::to_value(examine("docker-privileged-hybrid")).unwrap();
+    assert!(
+        hybrid["cgroup"]["limits"]["memory_and_swap"]["unknown"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("swap accounting is off")
     );
     assert_eq!(hybrid["host_mounts"][0]["severity"], "critical");
 }
