@@ -99,20 +99,8 @@ pub(crate) struct ContainerSummary {
     pub(crate) effective: Option<Effective>,
 }
 
-/// A container's init process's privileges, from `/proc/<pid>/status`.
-#[derive(Debug, Default, serde::Serialize)]
-pub(crate) struct Effective {
-    pub(crate) capabilities: Vec<String>,
-    pub(crate) no_new_privs: bool,
-    /// 0 none, 1 strict, 2 filter.
-    pub(crate) seccomp_mode: u8,
-    pub(crate) seccomp_filters: u32,
-    /// Real and effective uid.
-    pub(crate) uid: u32,
-    /// The cgroup limits that bind the process, when its cgroups are visible.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) limits: Option<cofferdam_audit::cgroup::Limits>,
-}
+/// What a container's init process really has, read on the engine's host.
+pub(crate) use cofferdam_audit::effective::Effective;
 
 /// A finding or an error, for printers that interleave both in file order.
 #[derive(Clone, Copy, Debug)]

@@ -6,6 +6,7 @@
 //! never decides what is weak itself.
 
 pub mod cgroup;
+pub mod effective;
 pub mod engine;
 pub mod host;
 pub mod inside;

@@ -4,17 +4,18 @@
 //! The engine's answers are reviewed as documents (`container:web` is the container's inspect
 //! JSON as the engine gave it), so findings point at the line of the setting, exactly as for a
 //! saved file. On the engine's own host, each running container's init process is read from
-//! /proc: what it really has is shown, and a finding the process contradicts (no
-//! `no-new-privileges` in the configuration, but the daemon's default set it) is dropped.
+//! /proc and its cgroup files (`cofferdam_audit::effective`): what it really has is shown, a
+//! finding the process contradicts (no `no-new-privileges` in the configuration, but the
+//! daemon's default set it; no memory limit, but a parent cgroup's) is dropped with a note, and
+//! one it confirms cites it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use cofferdam_audit::cgroup::Cgroups;
+use cofferdam_audit::effective;
 use cofferdam_audit::engine::{self, EngineOptions};
 use cofferdam_audit::host;
-use cofferdam_audit::proc::{Pid, ProcFs};
 use cofferdam_diagnostics::{LineColumn, SourceFile};
 use cofferdam_linter::model::host::{HostFacts, HostInput};
 use cofferdam_linter::model::inspect::{EngineContext, InspectedContainer};
@@ -38,9 +39,6 @@ pub(crate) struct AuditSettings {
     pub(crate) host_root: PathBuf,
     pub(crate) output: CheckSettings,
 }
-
-/// The rule a daemon-wide `no-new-privileges` default makes moot for a container.
-const NO_NEW_PRIVILEGES_RULE: &str = "PRV002";
 
 pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<ExitStatus> {
     let mut report = Report::default();
@@ -92,19 +90,35 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
         .collect();
     for container in &containers {
         let effective = if local_engine && container.running && container.pid > 0 {
-            effective(&settings.host_root, container.pid)
+            let pid = u32::try_from(container.pid).unwrap_or_default();
+            match effective::read(&settings.host_root, pid, &container.id) {
+                Ok(effective) => Some(effective),
+                Err(reason) => {
+                    report.notes.push(format!(
+                        "{}: what its process really has is not shown: {reason}",
+                        container.spec.name
+                    ));
+                    None
+                }
+            }
         } else {
             None
         };
-        if let Some(effective) = &effective
-            && effective.no_new_privs
-        {
-            // The daemon's default applied: the process cannot gain privileges.
-            for (_, result) in &mut results {
-                result.diagnostics.retain(|diagnostic| {
-                    diagnostic.rule.code != NO_NEW_PRIVILEGES_RULE
-                        || diagnostic.service.as_deref() != Some(&container.spec.name)
-                });
+        if let Some(effective) = &effective {
+            let spec = &container.spec;
+            let keeps_seccomp = !spec.is_privileged()
+                && spec
+                    .seccomp_profile()
+                    .is_none_or(|profile| profile.value != "unconfined");
+            for (source, result) in &mut results {
+                if source.name() == container.source {
+                    report.notes.extend(effective::reconcile(
+                        &mut result.diagnostics,
+                        &spec.name,
+                        effective,
+                        keeps_seccomp,
+                    ));
+                }
             }
         }
         report.containers.push(summary(container, effective));
@@ -175,30 +189,6 @@ fn summary(container: &InspectedContainer, effective: Option<Effective>) -> Cont
             .unwrap_or_default(),
         effective,
     }
-}
-
-/// What /proc says about a container's init process, read as the engine's host sees it, and
-/// the cgroup limits that bind it (located through this process's mount table, since the
-/// reader's namespace is where the files are).
-fn effective(root: &Path, pid: i64) -> Option<Effective> {
-    let pid = u32::try_from(pid).ok()?;
-    let proc = ProcFs::new(root.join("proc"));
-    let process = proc.process(Pid::Id(pid));
-    let privileges = process.privileges().ok()?;
-    let limits = match (proc.process(Pid::Current).mountinfo(), process.cgroups()) {
-        (Ok(mounts), Ok(memberships)) => {
-            Some(Cgroups::locate(root, &mounts, &memberships).limits())
-        }
-        _ => None,
-    };
-    Some(Effective {
-        capabilities: privileges.effective.names(),
-        no_new_privs: privileges.no_new_privs,
-        seccomp_mode: privileges.seccomp_mode,
-        seccomp_filters: privileges.seccomp_filters.unwrap_or(0),
-        uid: privileges.uids[1],
-        limits,
-    })
 }
 
 fn io_error(error: crate::loader::ReadError) -> FileError {

@@ -77,10 +77,17 @@ pub(crate) fn write_containers(report: &Report, out: &mut dyn Write) -> io::Resu
                 1 => "strict seccomp".to_owned(),
                 _ => plural(effective.seccomp_filters as usize, "seccomp filter"),
             };
+            let uid = if effective.user_namespace {
+                format!(
+                    "{} ({} on the host)",
+                    effective.uid_in_container, effective.uid
+                )
+            } else {
+                effective.uid.to_string()
+            };
             write!(
                 out,
-                "; running as uid {} with {caps}, no_new_privs {}, {seccomp}",
-                effective.uid,
+                "; running as uid {uid} with {caps}, no_new_privs {}, {seccomp}",
                 u8::from(effective.no_new_privs)
             )?;
             if let Some(limits) = &effective.limits {
