@@ -422,7 +422,8 @@ pub(crate) struct Watcher {
 /// its program, and its memory.
 struct Task {
     creds: Option<Creds>,
-    program: String,
+    /// Read when the first need is found: most tasks never need it.
+    program: Option<String>,
     memory: Option<std::fs::File>,
 }
 
@@ -474,7 +475,7 @@ impl Watcher {
         let pid = call.pid;
         let task = self.tasks.entry(pid).or_insert_with(|| Task {
             creds: None,
-            program: trace::program_of(pid),
+            program: None,
             memory: std::fs::File::open(format!("/proc/{pid}/mem")).ok(),
         });
         if task.creds.is_none() {
@@ -493,7 +494,8 @@ impl Watcher {
         if let Some((bit, what)) = found
             && let Some(capability) = Capability::from_bit(bit)
         {
-            let example = format!("{what} ({})", task.program);
+            let program = task.program.get_or_insert_with(|| trace::program_of(pid));
+            let example = format!("{what} ({program})");
             self.needs.add(capability, example);
         }
     }
