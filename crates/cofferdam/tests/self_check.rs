@@ -1,5 +1,5 @@
 //! CLI tests for `cofferdam self` on this host (which is not a container) and over the
-//! recorded trees of cofferdam_audit's tests. Real containers are in self_container.rs.
+//! recorded trees of `cofferdam_audit`'s tests. Real containers are in `self_container.rs`.
 
 use std::path::PathBuf;
 
@@ -52,7 +52,7 @@ fn this_host_is_probably_not_a_container() {
     );
     // The exit status follows the verdicts, and the summary counts them.
     let fails = report["summary"]["fail"].as_u64().unwrap();
-    assert_eq!(code, if fails > 0 { 1 } else { 0 });
+    assert_eq!(code, i32::from(fails > 0));
     let total: u64 = ["fail", "warn", "pass", "unknown"]
         .iter()
         .map(|key| report["summary"][key].as_u64().unwrap())
@@ -62,7 +62,7 @@ fn this_host_is_probably_not_a_container() {
     assert_ne!(report["root_filesystem"]["probe"], "not-probed");
 
     let (code, stdout, _) = run(&[]);
-    assert_eq!(code, if fails > 0 { 1 } else { 0 });
+    assert_eq!(code, i32::from(fails > 0));
     assert!(
         stdout.starts_with("cofferdam self: probably not in a container: "),
         "{stdout}"
