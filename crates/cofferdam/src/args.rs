@@ -224,6 +224,15 @@ pub(crate) struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
+    /// Known findings: when FILE exists, the findings it lists are not reported (only new ones
+    /// fail); when it does not, it is written with every current finding and the run passes.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+
+    /// Rewrite the --baseline file from the current findings.
+    #[arg(long, requires = "baseline")]
+    pub(crate) update_baseline: bool,
+
     /// Apply an inline suppression (`# cofferdam: ignore[CODE] reason`) only when it gives a
     /// reason; one without is reported and silences nothing.
     #[arg(long)]

@@ -2,6 +2,7 @@
 //! status. Everything else lives in the modules below.
 
 mod args;
+mod baseline;
 mod commands;
 mod discover;
 mod exit;

@@ -30,6 +30,8 @@ pub(crate) struct CheckSettings {
     pub(crate) progress: bool,
     /// Inline suppressions without a reason are not applied.
     pub(crate) require_reason: bool,
+    /// `--baseline FILE` and whether to rewrite it.
+    pub(crate) baseline: Option<(PathBuf, bool)>,
 }
 
 /// One path argument.
@@ -111,6 +113,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
             && format == OutputFormat::Human
             && std::io::stderr().is_terminal(),
         require_reason: args.require_reason,
+        baseline: args.baseline.map(|path| (path, args.update_baseline)),
     })
 }
 
@@ -152,6 +155,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         quiet: args.quiet,
         progress: false,
         require_reason: false,
+        baseline: None,
     })
 }
 

@@ -32,7 +32,23 @@ use crate::resolve::{CheckSettings, InputPath};
 const PROGRESS_MIN_FILES: usize = 200;
 
 pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<ExitStatus> {
-    let report = run(settings);
+    let mut report = run(settings);
+    if let Some((path, update)) = &settings.baseline {
+        let applied = crate::baseline::apply(&mut report, path, *update)?;
+        report.notes.push(match applied.written {
+            Some(count) => format!(
+                "baseline {} written with {}; later runs report only new findings",
+                path.display(),
+                crate::printer::plural(count, "finding")
+            ),
+            None => format!(
+                "baseline {}: {} not reported, {} fixed since it was written",
+                path.display(),
+                crate::printer::plural(applied.known, "known finding"),
+                applied.fixed
+            ),
+        });
+    }
     if report.files.is_empty() && report.errors.is_empty() && !settings.quiet {
         // Not an error (an empty directory is clean), but usually a wrong path.
         eprintln!(

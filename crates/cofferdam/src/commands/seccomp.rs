@@ -152,6 +152,7 @@ pub(crate) fn lint_files(settings: &LintSettings, out: &mut dyn Write) -> Result
         quiet: settings.quiet,
         progress: false,
         require_reason: false,
+        baseline: None,
     };
     printer::print_report(&report, &printing, out)?;
     Ok(if !report.errors.is_empty() {
