@@ -378,6 +378,9 @@ pub(crate) enum CheckFormat {
     Concise,
     /// One JSON object with findings, errors and a summary.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and SARIF viewers: rule descriptors, stable
+    /// fingerprints, paths relative to the current directory.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -46,6 +46,7 @@ pub(crate) enum OutputFormat {
     Human,
     Concise,
     Json,
+    Sarif,
 }
 
 /// What `cofferdam rules` runs with.
@@ -73,6 +74,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
         CheckFormat::Human => OutputFormat::Human,
         CheckFormat::Concise => OutputFormat::Concise,
         CheckFormat::Json => OutputFormat::Json,
+        CheckFormat::Sarif => OutputFormat::Sarif,
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -135,6 +137,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         CheckFormat::Human => OutputFormat::Human,
         CheckFormat::Concise => OutputFormat::Concise,
         CheckFormat::Json => OutputFormat::Json,
+        CheckFormat::Sarif => OutputFormat::Sarif,
     };
     let color = match args.color {
         ColorChoice::Always => true,

@@ -4,10 +4,12 @@
 //! Every printer masks secret values: source lines through [`crate::mask::MaskedWindow`], free
 //! text through [`crate::mask::scrub`].
 
+mod artifact;
 mod concise;
 mod human;
 mod json;
 pub(crate) mod rules;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -25,6 +27,7 @@ pub(crate) fn print_report(
         OutputFormat::Human => human::print(report, settings, out),
         OutputFormat::Concise => concise::print(report, settings, out),
         OutputFormat::Json => json::print(report, out),
+        OutputFormat::Sarif => sarif::print(report, out),
     }
 }
 

@@ -1,0 +1,463 @@
+//! The formats for other tools — SARIF — run through the binary: valid against their
+//! specification, the same findings as `--format json`, stable identities, and never a secret.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The workspace root, which holds `examples/`.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn cofferdam(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|error| panic!("invalid JSON ({error}):\n{text}"))
+}
+
+fn assert_no_secret(format: &str, run: &Run) {
+    for needle in [SECRET, "wJalrXUtnFEMI", "EXAMPLEKEY"] {
+        assert!(
+            !run.stdout.contains(needle) && !run.stderr.contains(needle),
+            "{format} leaked the secret:\n{}",
+            run.stdout
+        );
+    }
+}
+
+// --- sarif --------------------------------------------------------------------------------
+
+/// The official SARIF 2.1.0 schema (draft-04), vendored; its `$ref`s are all local, and the
+/// draft's meta-schema ships with the validator, so nothing is fetched.
+static SARIF_SCHEMA: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
+    let schema = json(&fs::read_to_string(path).expect("vendored schema"));
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles")
+});
+
+/// Runs cofferdam with `--format sarif`, checks the log against the schema and returns it.
+fn sarif(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let run = cofferdam(dir, &[args, &["--format", "sarif"]].concat());
+    let log = json(&run.stdout);
+    let errors: Vec<String> = SARIF_SCHEMA
+        .iter_errors(&log)
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "invalid SARIF:\n{}\n{}",
+        errors.join("\n"),
+        run.stdout
+    );
+    (run.code, log)
+}
+
+fn results(log: &Value) -> &Vec<Value> {
+    log["runs"][0]["results"].as_array().expect("results")
+}
+
+fn fingerprints(log: &Value) -> Vec<(String, String)> {
+    results(log)
+        .iter()
+        .map(|result| {
+            (
+                result["ruleId"].as_str().unwrap().to_owned(),
+                result["partialFingerprints"]["cofferdamFindingHash/v1"]
+                    .as_str()
+                    .expect("a fingerprint")
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_the_validator_rejects_what_the_schema_forbids() {
+    // The validation below is only worth something if it can fail.
+    let bad = serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "x", "informationUri": "not a uri"}},
+                  "results": [{"message": {}, "level": "fatal"}]}]
+    });
+    assert!(SARIF_SCHEMA.iter_errors(&bad).count() >= 2);
+}
+
+#[test]
+fn sarif_with_zero_results_is_valid() {
+    let (code, log) = sarif(
+        &fixtures(),
+        &["check", "nonroot.Dockerfile", "--select", "USR001"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    assert_eq!(run["tool"]["driver"]["name"], "cofferdam");
+    assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(run["tool"]["driver"]["rules"], serde_json::json!([]));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+}
+
+/// The examples project: every finding of `--format json` is a result at the same place, with
+/// a descriptor for its rule, GitHub's severity mapping and a relative URI.
+#[test]
+fn sarif_examples_match_the_json_findings() {
+    let root = workspace();
+    let (code, log) = sarif(&root, &["check", "examples"]);
+    let plain = json(&cofferdam(&root, &["check", "examples", "--format", "json"]).stdout);
+    assert_eq!(code, 1);
+    let findings = plain["findings"].as_array().unwrap();
+    let results = results(&log);
+    assert!(findings.len() > 50, "the examples have many findings");
+    assert_eq!(results.len(), findings.len());
+
+    let run = &log["runs"][0];
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        base,
+        format!("file://{}/", root.display()),
+        "%SRCROOT% is the current directory"
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "one descriptor per rule, by code");
+
+    // A rule that grades its findings is described at the highest severity it reported.
+    let rank = |severity: &str| {
+        ["info", "low", "medium", "high", "critical"]
+            .iter()
+            .position(|word| *word == severity)
+            .expect("a severity word")
+    };
+    let mut highest: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for finding in findings {
+        let severity = finding["severity"].as_str().unwrap();
+        let entry = highest
+            .entry(finding["rule"].as_str().unwrap())
+            .or_insert(severity);
+        if rank(severity) > rank(entry) {
+            *entry = severity;
+        }
+    }
+    let mapping = |severity: &str| match severity {
+        "critical" => ("error", "9.5"),
+        "high" => ("error", "8.0"),
+        "medium" => ("warning", "5.5"),
+        "low" => ("note", "3.0"),
+        "info" => ("note", "1.0"),
+        other => panic!("severity {other}"),
+    };
+    assert_eq!(
+        highest.len(),
+        rules.len(),
+        "a descriptor per rule with a result"
+    );
+
+    for (finding, result) in findings.iter().zip(results) {
+        assert_eq!(result["ruleId"], finding["rule"]);
+        let rule = &rules[result["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], finding["rule"]);
+        assert_eq!(rule["name"], finding["name"]);
+        assert_eq!(
+            result["level"],
+            mapping(finding["severity"].as_str().unwrap()).0
+        );
+        assert_eq!(result["properties"]["severity"], finding["severity"]);
+        let (level, score) = mapping(highest[finding["rule"].as_str().unwrap()]);
+        assert_eq!(rule["properties"]["security-severity"], score);
+        assert_eq!(rule["defaultConfiguration"]["level"], level);
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        assert!(tags.contains(&Value::from("security")));
+        assert!(tags.contains(&finding["category"]));
+        assert_eq!(result["message"]["text"], finding["message"]);
+
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(location["artifactLocation"]["uri"], finding["path"]);
+        let region = &location["region"];
+        assert_eq!(region["startLine"], finding["line"]);
+        assert_eq!(region["startColumn"], finding["column"]);
+        if finding["end_column"] == 1 && finding["end_line"] != finding["line"] {
+            // A span ending after a line break ends at the end of that line instead.
+            assert_eq!(
+                region["endLine"].as_u64().unwrap() + 1,
+                finding["end_line"].as_u64().unwrap()
+            );
+        } else {
+            assert_eq!(region["endLine"], finding["end_line"]);
+            assert_eq!(region["endColumn"], finding["end_column"]);
+        }
+    }
+
+    // Descriptors carry the rule documentation.
+    let privileged = rules
+        .iter()
+        .find(|rule| rule["id"] == "PRV001")
+        .expect("the examples run a privileged container");
+    assert!(
+        privileged["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## Why is this bad?")
+    );
+    assert!(
+        !privileged["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        privileged["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .len()
+            > privileged["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .len()
+    );
+
+    // Fixes with edits are offered as SARIF fixes on the finding's file.
+    let fixes: Vec<&Value> = results
+        .iter()
+        .filter_map(|result| result.get("fixes"))
+        .collect();
+    assert!(!fixes.is_empty(), "some examples findings have edits");
+    for (finding, result) in findings.iter().zip(results) {
+        if let Some(fixes) = result.get("fixes") {
+            let change = &fixes[0]["artifactChanges"][0];
+            assert_eq!(change["artifactLocation"]["uri"], finding["path"]);
+            assert_eq!(
+                fixes[0]["properties"]["applicability"],
+                finding["fix"]["applicability"]
+            );
+            assert_eq!(
+                fixes[0]["description"]["text"],
+                finding["fix"]["description"]
+            );
+        }
+    }
+
+    // Every finding has its own identity.
+    let mut all = fingerprints(&log);
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "fingerprints are unique");
+}
+
+/// Paths are relative to where cofferdam runs, however they were given; a file outside it keeps
+/// an absolute `file://` URI.
+#[test]
+fn sarif_uris_are_relative_to_the_current_directory() {
+    let root = workspace();
+    let shop = root.join("examples/shop");
+    let dockerfile = shop.join("Dockerfile");
+    let (_, log) = sarif(&shop, &["check", dockerfile.to_str().unwrap()]);
+    let location = &results(&log)[0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "Dockerfile");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+
+    let (_, log) = sarif(
+        &fixtures(),
+        &["check", "../../../../examples/shop/Dockerfile"],
+    );
+    let location = &results(&log)[0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(
+        location["uri"],
+        format!("file://{}", dockerfile.display()).as_str()
+    );
+    assert!(location.get("uriBaseId").is_none());
+}
+
+#[test]
+fn sarif_masks_secrets() {
+    let args = [
+        "check",
+        "secret.Dockerfile",
+        "--select",
+        "ALL",
+        "--format",
+        "sarif",
+    ];
+    let run = cofferdam(&fixtures(), &args);
+    assert_eq!(run.code, 1);
+    assert_no_secret("sarif", &run);
+    // The secret finding itself is there, and so are fingerprints of its (masked) line.
+    let (_, log) = sarif(&fixtures(), &args[..4]);
+    assert!(
+        results(&log)
+            .iter()
+            .any(|result| result["properties"]["category"] == "secrets"),
+        "{log}"
+    );
+}
+
+/// A finding keeps its fingerprint when lines are inserted above it; equal lines are told apart
+/// by their occurrence; a changed line is a new finding.
+#[test]
+fn sarif_fingerprints_survive_line_moves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |text: &str| fs::write(dir.path().join("Dockerfile"), text).expect("write");
+    let run = || {
+        sarif(
+            dir.path(),
+            &["check", "Dockerfile", "--select", "IMG002,USR001"],
+        )
+        .1
+    };
+
+    write("FROM alpine:latest\nFROM alpine:latest\nUSER root\n");
+    let before = run();
+    let first = fingerprints(&before);
+    assert_eq!(first.len(), 3, "{before}");
+    assert_eq!(first[0].0, first[1].0);
+    assert_ne!(first[0].1, first[1].1, "equal lines differ by occurrence");
+
+    write(
+        "# syntax=docker/dockerfile:1\n\n# base image\nFROM alpine:latest\nFROM alpine:latest\nUSER root\n",
+    );
+    let after = run();
+    assert_eq!(fingerprints(&after), first);
+    let line = |log: &Value| {
+        results(log)[2]["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(line(&after), line(&before) + 3, "the finding did move");
+
+    write("FROM alpine:latest\nFROM alpine:latest\nUSER 0\n");
+    let changed = fingerprints(&run());
+    assert_eq!(changed[..2], first[..2]);
+    assert_ne!(changed[2], first[2]);
+}
+
+/// Unreadable and unparsable files are tool notifications and make the execution unsuccessful;
+/// the other files' results are still there.
+#[test]
+fn sarif_errors_are_notifications() {
+    let (code, log) = sarif(
+        &fixtures(),
+        &[
+            "check",
+            "unterminated-heredoc.Dockerfile",
+            "missing.Dockerfile",
+            "root.Dockerfile",
+        ],
+    );
+    assert_eq!(code, 2);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    let by_kind = |kind: &str| {
+        notifications
+            .iter()
+            .find(|notification| notification["descriptor"]["id"] == kind)
+            .unwrap_or_else(|| panic!("a {kind} notification in {notifications:?}"))
+    };
+    let syntax = by_kind("syntax");
+    assert_eq!(syntax["level"], "error");
+    let location = &syntax["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "unterminated-heredoc.Dockerfile"
+    );
+    assert!(location["region"]["startLine"].as_u64().unwrap() >= 2);
+    let io = by_kind("io");
+    assert_eq!(
+        io["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "missing.Dockerfile"
+    );
+    assert!(
+        results(&log)
+            .iter()
+            .any(|result| result["ruleId"] == "USR001")
+    );
+}
+
+/// `audit` and `seccomp lint` print through the same printer: valid SARIF, with the containers
+/// reviewed as run properties.
+#[test]
+fn sarif_for_audit_and_seccomp_lint() {
+    let inspect = fixtures().join("inspect/engine-26.1/container-insecure.json");
+    let (code, log) = sarif(
+        &fixtures(),
+        &["audit", "--inspect", inspect.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert!(!results(&log).is_empty());
+    let containers = log["runs"][0]["properties"]["containers"]
+        .as_array()
+        .unwrap();
+    assert_eq!(containers.len(), 1);
+    let text = log.to_string();
+    assert!(!text.contains("SECRET_TOKEN=dummy"), "{text}");
+    let services: Vec<&Value> = results(&log)
+        .iter()
+        .filter_map(|result| result["locations"][0].get("logicalLocations"))
+        .collect();
+    assert!(
+        !services.is_empty(),
+        "container findings name the container"
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("profile.json"),
+        r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ALLOW"}]}"#,
+    )
+    .expect("write");
+    let (code, log) = sarif(dir.path(), &["seccomp", "lint", "profile.json"]);
+    assert_eq!(code, 1);
+    assert!(
+        results(&log)
+            .iter()
+            .any(|result| result["ruleId"] == "SCP105"),
+        "{log}"
+    );
+}
