@@ -136,6 +136,18 @@ pub(crate) enum SelfFormat {
     Json,
 }
 
+/// `key=value` of `audit --filter`.
+fn parse_filter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() && !value.is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!(
+            "expected KEY=VALUE as for `docker ps --filter` (e.g. `label=com.docker.compose.project=shop`), found `{text}`"
+        )),
+    }
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
     /// Review these saved `docker inspect` (container or image) and `docker info` JSON files
@@ -169,9 +181,17 @@ pub(crate) struct AuditArgs {
     #[arg(long)]
     pub(crate) all: bool,
 
-    /// Only these containers (name or id prefix); repeatable and comma-separated.
+    /// Only these containers (name or id prefix); repeatable and comma-separated. Applies to
+    /// --inspect files too.
     #[arg(long = "container", value_name = "NAME", value_delimiter = ',')]
     pub(crate) containers: Vec<String>,
+
+    /// Only the containers the engine's own filter selects, as `docker ps --filter`:
+    /// `label=com.docker.compose.project=shop`, `label=tier`, `name=web`, `network=back`,
+    /// `status=exited`, `ancestor=nginx`… Repeatable: different keys must all match, the same
+    /// key repeated matches any of its values. Live engines only.
+    #[arg(long = "filter", value_name = "KEY=VALUE", value_parser = parse_filter, conflicts_with = "inspect")]
+    pub(crate) filters: Vec<(String, String)>,
 
     /// Skip the daemon and host checks (daemon.json, sockets, docker group, `docker info`).
     #[arg(long)]

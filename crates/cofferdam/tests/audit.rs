@@ -278,3 +278,54 @@ fn bad_files_are_errors_and_the_others_are_reviewed() {
     );
     assert!(stdout.contains("missing.json"), "{stdout}");
 }
+
+/// `--container` picks containers out of saved files too: only its findings and its summary
+/// remain, and a file with none of the chosen containers is left out. `--filter` is the
+/// engine's own selection: it cannot apply to saved files, and a malformed one is a usage error.
+#[test]
+fn containers_are_selected_by_name_or_id_prefix() {
+    let default = fixture("engine-26.1/container-default.json");
+    let insecure = fixture("engine-26.1/container-insecure.json");
+    let files = [default.to_str().unwrap(), insecure.to_str().unwrap()];
+    let (_, all, _) = audit(&["--inspect", files[0], files[1], "--format", "json"]);
+    let all: Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(all["containers"].as_array().unwrap().len(), 2);
+    // By name, then by a prefix of the id (`insecure` is d4e8e84567d7…).
+    for selection in ["insecure", "d4e8e8"] {
+        let (code, stdout, stderr) = audit(&[
+            "--inspect",
+            files[0],
+            files[1],
+            "--container",
+            selection,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 1, "{stderr}");
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        let names: Vec<&str> = json["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|container| container["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["insecure"], "{selection}");
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 19, "{selection}");
+        assert!(
+            findings
+                .iter()
+                .all(|finding| finding["service"] == "insecure" && finding["path"] == files[1]),
+            "{selection}"
+        );
+    }
+    let (code, _, stderr) = audit(&["--inspect", files[0], "--filter", "label=a=b"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    let (code, _, stderr) = audit(&["--filter", "label"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("expected KEY=VALUE as for `docker ps --filter`"),
+        "{stderr}"
+    );
+}

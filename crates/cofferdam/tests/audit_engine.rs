@@ -39,10 +39,7 @@ struct Containers(Vec<String>);
 
 impl Drop for Containers {
     fn drop(&mut self) {
-        let _ = Command::new("docker")
-            .args(["rm", "-f"])
-            .args(&self.0)
-            .output();
+        self.drop_now();
     }
 }
 
@@ -250,4 +247,240 @@ fn an_unreachable_engine_is_named_with_status_2() {
             .starts_with("cofferdam: error: cannot reach the Docker engine at tcp://127.0.0.1:9:"),
         "{stderr}"
     );
+}
+
+/// An engine that accepts the connection but never answers: the run ends after `--timeout`
+/// with status 2 and says which request got no answer, instead of hanging.
+#[test]
+fn an_engine_that_never_answers_times_out_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("silent.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let server = std::thread::spawn(move || {
+        // Hold every connection open without a byte of answer until the client gives up.
+        let mut held = Vec::new();
+        listener.set_nonblocking(true).unwrap();
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(8) {
+            if let Ok((stream, _)) = listener.accept() {
+                held.push(stream);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        held.len()
+    });
+    let started = std::time::Instant::now();
+    let host = format!("unix://{}", path.display());
+    let (code, stdout, stderr) = audit(&["--host", &host, "--timeout", "2"], &[]);
+    let elapsed = started.elapsed();
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        elapsed < std::time::Duration::from_secs(6),
+        "took {elapsed:?}: the timeout did not hold"
+    );
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "cofferdam: error: cannot reach the Docker engine at {host}: the version negotiation: no answer within 2 s (raise --timeout if the engine is busy)"
+        )
+    );
+    assert!(server.join().unwrap() >= 1, "the client never connected");
+}
+
+/// Where the cgroup files of a v1 controller hierarchy are.
+fn v1_controller(controller: &str) -> std::path::PathBuf {
+    std::path::Path::new("/sys/fs/cgroup").join(controller)
+}
+
+/// Removes the test's containers, then the cgroup `parent` in every hierarchy: the test made it
+/// in three, and the engine in the others (a cgroup can only be removed once no process is left
+/// in it, and the engine leaves the container's own, empty, below it).
+struct ContainersInCgroup {
+    containers: Containers,
+    parent: String,
+}
+
+impl Drop for ContainersInCgroup {
+    fn drop(&mut self) {
+        self.containers.drop_now();
+        let Ok(hierarchies) = std::fs::read_dir("/sys/fs/cgroup") else {
+            return;
+        };
+        for hierarchy in hierarchies.filter_map(Result::ok) {
+            let dir = hierarchy.path().join(&self.parent);
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.filter_map(Result::ok) {
+                    if entry.path().is_dir() {
+                        let _ = std::fs::remove_dir(entry.path());
+                    }
+                }
+            }
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+}
+
+impl Containers {
+    fn drop_now(&mut self) {
+        let names = std::mem::take(&mut self.0);
+        if !names.is_empty() {
+            let _ = Command::new("docker")
+                .args(["rm", "-f"])
+                .args(&names)
+                .output();
+        }
+    }
+}
+
+/// Limits set on a parent cgroup do not appear in inspect output but bind the container: the
+/// findings they contradict are dropped with a note naming the limit, and the findings /proc
+/// confirms on a container without them cite the evidence. `--filter label=…` selects both.
+#[test]
+fn a_parent_cgroup_and_the_process_state_correct_the_findings() {
+    if !engine_ready() {
+        return;
+    }
+    let privileged_host = nix_is_root() && v1_controller("memory").is_dir();
+    if !privileged_host {
+        assert!(
+            std::env::var("CI").map_or(true, |value| value != "true"),
+            "CI=true: this test needs root and cgroup v1 (these machines have both)"
+        );
+        eprintln!("SKIPPED: needs root and cgroup v1 controllers at /sys/fs/cgroup/<controller>");
+        return;
+    }
+    let suffix = std::process::id();
+    let parent = format!("cofferdam-test-{suffix}");
+    let bound = format!("cofferdam-bound-{suffix}");
+    let free = format!("cofferdam-free-{suffix}");
+    let _cleanup = ContainersInCgroup {
+        containers: Containers(vec![bound.clone(), free.clone()]),
+        parent: parent.clone(),
+    };
+    for (controller, file, value) in [
+        ("memory", "memory.limit_in_bytes", "134217728"),
+        ("pids", "pids.max", "50"),
+        ("cpu", "cpu.cfs_quota_us", "25000"),
+    ] {
+        let dir = v1_controller(controller).join(&parent);
+        std::fs::create_dir_all(&dir).expect("a cgroup of our own");
+        std::fs::write(dir.join(file), value).expect("a limit on it");
+    }
+    let label = format!("cofferdam.test={suffix}");
+    docker_run(
+        &bound,
+        &[
+            "--network",
+            "none",
+            "--label",
+            &label,
+            "--cgroup-parent",
+            &format!("/{parent}"),
+        ],
+    );
+    docker_run(&free, &["--network", "none", "--label", &label]);
+    let (code, stdout, stderr) = audit(
+        &[
+            "--filter",
+            &format!("label={label}"),
+            "--no-host-checks",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).expect("JSON");
+    let findings = json["findings"].as_array().unwrap();
+    let of = |name: &str| -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = findings
+            .iter()
+            .filter(|finding| finding["service"] == name)
+            .map(|finding| {
+                (
+                    finding["rule"].as_str().unwrap().to_owned(),
+                    finding["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let names: Vec<&str> = json["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|container| container["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "the label selects exactly the two: {names:?}"
+    );
+    let codes =
+        |name: &str| -> Vec<String> { of(name).into_iter().map(|(code, _)| code).collect() };
+    // The parent's memory, pids and CPU limits bind the first one.
+    assert_eq!(
+        codes(&bound),
+        ["CAP001", "FSY002", "HLT001", "IMG003", "PRV002", "USR004"]
+    );
+    assert_eq!(
+        codes(&free),
+        [
+            "CAP001", "FSY002", "HLT001", "IMG003", "PRV002", "RES001", "RES002", "RES003",
+            "USR004"
+        ]
+    );
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|note| note.as_str().unwrap())
+        .collect();
+    for (rule, what) in [
+        ("RES001", "limited to 134217728 bytes"),
+        ("RES002", "limited to 0.25 CPUs"),
+        ("RES003", "limited to 50 processes"),
+    ] {
+        assert!(
+            notes.iter().any(
+                |note| note.starts_with(&format!("{bound}: {rule} not reported"))
+                    && note.contains(what)
+                    && note.contains(&parent)
+            ),
+            "{rule}: {notes:?}"
+        );
+    }
+    // The other one's findings cite what its process shows.
+    let free_findings = of(&free);
+    let message = |rule: &str| {
+        free_findings
+            .iter()
+            .find(|(code, _)| code == rule)
+            .map(|(_, message)| message.clone())
+            .unwrap()
+    };
+    assert!(
+        message("PRV002").contains("/status shows NoNewPrivs: 0"),
+        "{free_findings:?}"
+    );
+    assert!(
+        message("USR004").ends_with("shows uid 0"),
+        "{free_findings:?}"
+    );
+    assert!(
+        message("RES001").ends_with("; its cgroup confirms: no limit"),
+        "{free_findings:?}"
+    );
+    assert!(
+        message("CAP001").contains("its init process can hold 14 capabilities"),
+        "{free_findings:?}"
+    );
+}
+
+fn nix_is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
 }

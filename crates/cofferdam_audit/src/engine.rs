@@ -12,13 +12,21 @@
 //! with the engine. Every request has a deadline, so an engine that accepts connections but
 //! never answers does not hang the run.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use bollard::Docker;
-use bollard::query_parameters::ListContainersOptions;
+use bollard::query_parameters::ListContainersOptionsBuilder;
 use futures_util::stream::{self, StreamExt};
+
+/// How many inspect requests are in flight at once: enough to hide the round trips to a remote
+/// engine, few enough that a host with thousands of containers does not get thousands of
+/// connections. (A local engine answers an inspect in about a millisecond: 20 containers took
+/// 0.09-0.10 s for the whole audit with 8 in flight and 0.11 s one by one, medians of 21 runs
+/// of a debug build on this project's 2-core machines.)
+const CONCURRENT_REQUESTS: usize = 8;
 
 /// How to reach the engine and what to fetch.
 #[derive(Clone, Debug, Default)]
@@ -33,6 +41,9 @@ pub struct EngineOptions {
     pub all: bool,
     /// Only these containers (names without `/`, or id prefixes); empty means all.
     pub containers: Vec<String>,
+    /// The engine's list filters (`label` → `com.docker.compose.project=shop`), as
+    /// `docker ps --filter key=value`; the engine checks the keys.
+    pub filters: Vec<(String, String)>,
 }
 
 /// The client certificate, key and the CA that signed the engine's certificate.
@@ -120,12 +131,18 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
         .await
         .map_err(|error| fail(error.explain(&endpoint, "GET /info")))?;
     let info = serde_json::to_string_pretty(&info).ok();
+    let mut filters: HashMap<String, Vec<String>> = HashMap::new();
+    for (key, value) in &options.filters {
+        filters.entry(key.clone()).or_default().push(value.clone());
+    }
     let listed = within(
         deadline,
-        docker.list_containers(Some(ListContainersOptions {
-            all: options.all,
-            ..ListContainersOptions::default()
-        })),
+        docker.list_containers(Some(
+            ListContainersOptionsBuilder::new()
+                .all(options.all)
+                .filters(&filters)
+                .build(),
+        )),
     )
     .await
     .map_err(|error| fail(error.explain(&endpoint, "GET /containers/json")))?;
@@ -140,10 +157,9 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                 .map(|name| name.trim_start_matches('/').to_owned())
                 .collect();
             let selected = options.containers.is_empty()
-                || options.containers.iter().any(|want| {
-                    names.iter().any(|name| name == want)
-                        || (want.len() >= 4 && id.starts_with(want.as_str()))
-                });
+                || names
+                    .iter()
+                    .any(|name| selects(&options.containers, name, &id));
             selected.then_some(id)
         })
         .collect();
@@ -154,8 +170,7 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
         info,
         ..Fetched::default()
     };
-    // A few requests at a time: the engine answers inspects from memory, and a bounded number
-    // keeps a host with thousands of containers from opening thousands of connections.
+    // A few requests at a time (see CONCURRENT_REQUESTS), answers kept in list order.
     let inspected: Vec<_> = stream::iter(wanted)
         .map(|id| {
             let docker = &docker;
@@ -164,7 +179,7 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                 (id, answer)
             }
         })
-        .buffered(8)
+        .buffered(CONCURRENT_REQUESTS)
         .collect()
         .await;
     let mut image_ids = Vec::new();
@@ -201,8 +216,21 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
             }
         }
     }
-    for image in image_ids {
-        match within(deadline, docker.inspect_image(&image)).await {
+    // The images too, the same few at a time: a host runs many images as often as many
+    // containers.
+    let images: Vec<_> = stream::iter(image_ids)
+        .map(|image| {
+            let docker = &docker;
+            async move {
+                let answer = within(deadline, docker.inspect_image(&image)).await;
+                (image, answer)
+            }
+        })
+        .buffered(CONCURRENT_REQUESTS)
+        .collect()
+        .await;
+    for (image, answer) in images {
+        match answer {
             Ok(answer) => {
                 if let Ok(json) = serde_json::to_string_pretty(&answer) {
                     fetched.images.push(json);
@@ -213,11 +241,22 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                 short(&image)
             )),
             Err(error) => {
-                return Err(fail(error.explain(&endpoint, &format!("GET /images/{}/json", short(&image)))));
+                return Err(fail(error.explain(
+                    &endpoint,
+                    &format!("GET /images/{}/json", short(&image)),
+                )));
             }
         }
     }
     Ok(fetched)
+}
+
+/// Whether `--container` values `wanted` name the container `name` (without `/`) or `id`
+/// (by a prefix of at least 4 characters, as `docker` accepts them).
+pub fn selects(wanted: &[String], name: &str, id: &str) -> bool {
+    wanted
+        .iter()
+        .any(|want| want == name || (want.len() >= 4 && id.starts_with(want.as_str())))
 }
 
 /// The first 12 characters of an id, as `docker ps` shows it.

@@ -78,7 +78,8 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
         .as_ref()
         .map(|info| EngineContext::from_info(info.text()))
         .unwrap_or_default();
-    let (results, containers) = lint_inspect(documents, &engine_context, &settings.output.linter);
+    let (results, mut containers) =
+        lint_inspect(documents, &engine_context, &settings.output.linter);
     let mut results: Vec<(SourceFile, LintResult)> = results
         .into_iter()
         // Image documents are context for their containers, not reviewed on their own.
@@ -88,6 +89,29 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
                 || !result.errors.is_empty()
         })
         .collect();
+    // `--container` on saved files (the engine already selected the live ones): the others'
+    // findings go, and so do files left with no selected container.
+    let wanted = &settings.engine.containers;
+    if !settings.inspect.is_empty() && !wanted.is_empty() {
+        let (kept, dropped): (Vec<_>, Vec<_>) = containers
+            .into_iter()
+            .partition(|container| engine::selects(wanted, &container.spec.name, &container.id));
+        containers = kept;
+        for (source, result) in &mut results {
+            result.diagnostics.retain(|diagnostic| {
+                !dropped.iter().any(|container| {
+                    container.source == source.name()
+                        && diagnostic.service.as_deref() == Some(&container.spec.name)
+                })
+            });
+        }
+        results.retain(|(source, result)| {
+            !result.errors.is_empty()
+                || containers
+                    .iter()
+                    .any(|container| container.source == source.name())
+        });
+    }
     for container in &containers {
         let effective = if local_engine && container.running && container.pid > 0 {
             let pid = u32::try_from(container.pid).unwrap_or_default();

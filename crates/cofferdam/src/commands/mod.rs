@@ -42,6 +42,7 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                     timeout: std::time::Duration::from_secs(args.timeout.max(1)),
                     all: args.all,
                     containers: args.containers,
+                    filters: args.filters,
                 },
                 host_checks: !args.no_host_checks,
                 host_root: args.host_root,
