@@ -1737,6 +1737,8 @@ fn assess_namespaces(report: &Report) -> Practice {
     let mut verdict = Verdict::Pass;
     let mut reasons = Vec::new();
     let mut private = Vec::new();
+    // Shared namespaces that do not change the verdict, said after the rest.
+    let mut notes = Vec::new();
     let v1 = matches!(report.cgroup.layout, Some(Layout::V1 | Layout::Hybrid));
     for (kind, grade) in [
         ("pid", Verdict::Fail),
@@ -1755,15 +1757,15 @@ fn assess_namespaces(report: &Report) -> Practice {
         match fact.host {
             Some(true) => {
                 verdict = verdict.max(grade);
-                let note = if kind == "cgroup" && v1 {
-                    "; Docker's default on cgroup v1"
-                } else {
-                    ""
-                };
-                reasons.push(format!(
-                    "shares the host's {kind} namespace{sure}: {}{note}",
+                let shared = format!(
+                    "shares the host's {kind} namespace{sure}: {}",
                     fact.evidence
-                ));
+                );
+                if grade == Verdict::Pass {
+                    notes.push(format!("{shared} (Docker's default on cgroup v1)"));
+                } else {
+                    reasons.push(shared);
+                }
             }
             Some(false) => private.push(format!("{kind}{sure}")),
             None => {
@@ -1778,6 +1780,7 @@ fn assess_namespaces(report: &Report) -> Practice {
     if report.user.user_namespace == Some(true) {
         reasons.push("in a user namespace of its own".to_owned());
     }
+    reasons.extend(notes);
     practice(Category::Namespaces, verdict, reasons)
 }
 

@@ -147,6 +147,11 @@ fn a_hardened_container_on_v1_and_on_v2() {
         );
         assert!(reasons(&report, Category::Resources).starts_with("limited: memory 64 MiB"));
     }
+    // On cgroup v1 the host's cgroup namespace is Docker's default: said, not held against it.
+    assert_eq!(
+        reasons(&examine("docker-hardened-v1"), Category::Namespaces),
+        "own namespaces: pid, ipc, uts\nshares the host's cgroup namespace: cgroup:[4026531835] is the host's initial cgroup namespace (Docker's default on cgroup v1)"
+    );
     let v2 = examine("docker-hardened-v2");
     // The named volume at /data is not a host path.
     assert!(v2.host_mounts.is_empty(), "{:?}", v2.host_mounts);

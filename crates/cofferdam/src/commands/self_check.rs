@@ -211,9 +211,9 @@ fn details(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     if let Some(seccomp) = &report.seccomp {
-        let filters = seccomp
-            .filters
-            .map_or_else(String::new, |count| format!(", {count} filter(s)"));
+        let filters = seccomp.filters.map_or_else(String::new, |count| {
+            format!(", {count} filter{}", if count == 1 { "" } else { "s" })
+        });
         let nnp = match report.no_new_privs {
             Some(true) => "1",
             Some(false) => "0",
