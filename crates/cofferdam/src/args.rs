@@ -25,6 +25,11 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// List every rule with its category, default severity and peer aliases.
     Rules(RulesArgs),
+    /// Show the configuration that applies to a path: which cofferdam.toml (the nearest in the
+    /// path's directory or above, or `COFFERDAM_CONFIG`), its text, and the effective result:
+    /// enabled rules, severity overrides, thresholds, fail-on. Exit status: 0, or 2 when the
+    /// configuration is invalid (the error names the line and column).
+    Config(ConfigArgs),
     /// Show the documentation of one rule, by code, name or peer alias.
     Rule(RuleArgs),
     /// Print which services of compose projects can reach which, as text or Graphviz DOT.
@@ -268,10 +273,11 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub(crate) format: CheckFormat,
 
-    /// Exit with status 1 when a finding has at least this severity. The default, `info`, fails
-    /// on any finding, as hadolint and Trivy do.
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
-    pub(crate) fail_on: Severity,
+    /// Exit with status 1 when a finding has at least this severity. Default: `fail-on` in
+    /// cofferdam.toml, else `COFFERDAM_FAIL_ON`, else `info`, which fails on any finding, as
+    /// hadolint and Trivy do.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub(crate) fail_on: Option<Severity>,
 
     /// Run only these rules (codes, names, categories, peer aliases such as DL3002, or ALL).
     /// Comma-separated and repeatable.
@@ -308,14 +314,21 @@ pub(crate) struct CheckArgs {
     pub(crate) stdin_filename: String,
 
     /// The `N` of the recommended restart policy `on-failure:N`: policies that restart more
-    /// often (or forever) are reported.
-    #[arg(long, value_name = "N", default_value_t = cofferdam_linter::settings::DEFAULT_RESTART_MAX_RETRIES)]
-    pub(crate) restart_max_retries: u32,
+    /// often (or forever) are reported. Default: cofferdam.toml's `restart-max-retries`, else 3.
+    #[arg(long, value_name = "N")]
+    pub(crate) restart_max_retries: Option<u32>,
 
     /// Merge these compose files into one project, like `docker compose -f a.yaml -f b.yaml`
     /// (later files override earlier ones). Repeatable.
     #[arg(long = "compose-file", short = 'f', value_name = "FILE")]
     pub(crate) compose_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgs {
+    /// The file or directory whose configuration to show. Default: the current directory.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub(crate) path: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod baseline;
+mod config;
 mod commands;
 mod discover;
 mod exit;

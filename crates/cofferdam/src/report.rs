@@ -136,6 +136,9 @@ impl Report {
         });
         self.errors
             .sort_by(|a, b| (&a.path, a.start, &a.message).cmp(&(&b.path, b.start, &b.message)));
+        // A broken configuration is met by every file under it: report it once.
+        self.errors
+            .dedup_by(|a, b| a.path == b.path && a.start == b.start && a.message == b.message);
     }
 
     pub(crate) fn path(&self, finding: &Finding) -> &str {

@@ -4,7 +4,7 @@
 //! here later without touching the commands. Every mistake found here is a usage error (exit 2).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use cofferdam_diagnostics::{Category, Severity};
@@ -32,6 +32,8 @@ pub(crate) struct CheckSettings {
     pub(crate) require_reason: bool,
     /// `--baseline FILE` and whether to rewrite it.
     pub(crate) baseline: Option<(PathBuf, bool)>,
+    /// Per-file settings from cofferdam.toml files (`check` only).
+    pub(crate) resolver: Option<std::sync::Arc<crate::config::Resolver>>,
 }
 
 /// One path argument.
@@ -68,7 +70,38 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
         .severity_override
         .iter()
         .try_fold(linter, |settings, value| apply_override(settings, value))?;
-    linter.restart_max_retries = args.restart_max_retries;
+    if let Some(retries) = args.restart_max_retries {
+        linter.restart_max_retries = retries;
+    }
+    let flags = crate::config::Flags {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        severity_override: args.severity_override.clone(),
+        restart_max_retries: args.restart_max_retries,
+    };
+    let resolver = crate::config::Resolver::new(flags, linter.clone());
+    // Run-wide options come from the configuration that applies to the current directory.
+    let root = resolver.config_for_dir(Path::new("."))?;
+    let environment_fail_on = match std::env::var("COFFERDAM_FAIL_ON") {
+        Ok(value) if !value.trim().is_empty() => Some(
+            value
+                .trim()
+                .parse::<Severity>()
+                .map_err(|message| anyhow!("COFFERDAM_FAIL_ON: {message}"))?,
+        ),
+        _ => None,
+    };
+    let fail_on = args
+        .fail_on
+        .or(environment_fail_on)
+        .or_else(|| root.as_ref().and_then(|config| config.fail_on()))
+        .unwrap_or(Severity::Info);
+    let require_reason = args.require_reason
+        || root
+            .as_ref()
+            .and_then(|config| config.require_reason())
+            .unwrap_or(false);
 
     let format = match args.format {
         CheckFormat::Human => OutputFormat::Human,
@@ -106,7 +139,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
         stdin_filename: args.stdin_filename,
         compose_files: args.compose_files,
         format,
-        fail_on: args.fail_on,
+        fail_on,
         linter,
         color: color && format == OutputFormat::Human,
         quiet: args.quiet,
@@ -114,8 +147,9 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
             && !args.quiet
             && format == OutputFormat::Human
             && std::io::stderr().is_terminal(),
-        require_reason: args.require_reason,
+        require_reason,
         baseline: args.baseline.map(|path| (path, args.update_baseline)),
+        resolver: Some(std::sync::Arc::new(resolver)),
     })
 }
 
@@ -159,6 +193,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         progress: false,
         require_reason: false,
         baseline: None,
+        resolver: None,
     })
 }
 

@@ -14,6 +14,9 @@ pub struct Settings {
     severity: Vec<Option<Severity>>,
     /// The `N` of the recommended restart policy `on-failure:N`.
     pub restart_max_retries: u32,
+    /// Capabilities a team has accepted for a service or container, by its name (upper-case,
+    /// without `CAP_`): `cap_add` of these is not reported as dangerous for that service.
+    pub allowed_capabilities: Vec<(String, Vec<String>)>,
 }
 
 /// The default `N` of `on-failure:N`: enough to ride out a transient failure, few enough that a
@@ -26,6 +29,7 @@ impl Default for Settings {
             enabled: RULES.iter().map(|rule| rule.meta.default_enabled).collect(),
             severity: vec![None; RULES.len()],
             restart_max_retries: DEFAULT_RESTART_MAX_RETRIES,
+            allowed_capabilities: Vec::new(),
         }
     }
 }
@@ -85,6 +89,14 @@ impl Settings {
             self.enabled[index] = enabled;
         }
         Ok(())
+    }
+
+    /// Whether `capability` (upper-case, without `CAP_`) is accepted for `service`.
+    pub fn capability_allowed(&self, service: &str, capability: &str) -> bool {
+        self.allowed_capabilities.iter().any(|(name, caps)| {
+            (name == service || name == "*")
+                && caps.iter().any(|cap| cap.eq_ignore_ascii_case(capability))
+        })
     }
 
     /// Whether the rule at `index` in [`RULES`] runs; the linter's hot path.

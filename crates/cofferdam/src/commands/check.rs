@@ -111,14 +111,26 @@ fn run(settings: &CheckSettings) -> Report {
 
     // Reading and linting happen in one parallel pass so that the progress bar measures both.
     let progress = progress_bar(settings, discovered.files.len());
+    let plain = std::sync::Arc::new(settings.linter.clone());
     let lint_one = |candidate: &discover::Candidate| {
+        // Each file is linted with the configuration nearest to it.
+        let linter = match &settings.resolver {
+            Some(resolver) => match resolver.settings_for(&candidate.path) {
+                Ok(linter) => linter,
+                Err(error) => {
+                    progress.inc(1);
+                    return Outcome::Failed(config_error(error));
+                }
+            },
+            None => std::sync::Arc::clone(&plain),
+        };
         // A file without an extension is read only when it starts like a script.
         let outcome = if candidate.kind == FileKind::MaybeScript
             && !loader::starts_with_shebang(&candidate.path)
         {
             Outcome::Skipped
         } else {
-            lint_loaded(read_file(&candidate.path, candidate.kind), settings)
+            lint_loaded(read_file(&candidate.path, candidate.kind), &linter)
         };
         progress.inc(1);
         outcome
@@ -131,7 +143,11 @@ fn run(settings: &CheckSettings) -> Report {
         discovered.files.par_iter().map(lint_one).collect()
     };
     progress.finish_and_clear();
-    outcomes.extend(loaded.into_iter().map(|item| lint_loaded(item, settings)));
+    outcomes.extend(
+        loaded
+            .into_iter()
+            .map(|item| lint_loaded(item, &settings.linter)),
+    );
     if !settings.compose_files.is_empty() {
         outcomes.push(lint_compose_files(&settings.compose_files, settings));
     }
@@ -221,10 +237,10 @@ enum Outcome {
     Failed(FileError),
 }
 
-fn lint_loaded(loaded: Loaded, settings: &CheckSettings) -> Outcome {
+fn lint_loaded(loaded: Loaded, settings: &Settings) -> Outcome {
     match loaded {
-        Loaded::Source(source, kind) => lint(source, kind, &Disk, &settings.linter),
-        Loaded::Stdin(source, kind) => lint(source, kind, &NoFiles, &settings.linter),
+        Loaded::Source(source, kind) => lint(source, kind, &Disk, settings),
+        Loaded::Stdin(source, kind) => lint(source, kind, &NoFiles, settings),
         Loaded::Failed {
             path,
             message,
@@ -296,6 +312,24 @@ fn progress_bar(settings: &CheckSettings, files: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// A configuration mistake, reported at its place in the configuration file.
+fn config_error(error: crate::config::ConfigError) -> FileError {
+    let start = LineColumn {
+        line: error.line,
+        column: error.column,
+    };
+    FileError {
+        path: error.path,
+        file: None,
+        range: None,
+        located: true,
+        start,
+        end: start,
+        kind: ErrorKind::Syntax,
+        message: format!("invalid configuration: {}", error.message),
+    }
 }
 
 fn io_error(path: String, message: String, position: Option<LineColumn>) -> FileError {

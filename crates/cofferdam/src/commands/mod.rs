@@ -3,6 +3,7 @@
 
 mod audit;
 mod caps;
+mod config_command;
 mod check;
 mod graph;
 mod harden_run;
@@ -50,6 +51,7 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
             };
             audit::audit(&settings, &mut out)?
         }
+        Command::Config(args) => config_command::show(&args.path, &mut out)?,
         Command::Rules(args) => rules::list(resolve::rules_output(&args), &mut out)?,
         Command::Rule(args) => rules::show(&args.rule, &mut out)?,
         Command::Graph(args) => {

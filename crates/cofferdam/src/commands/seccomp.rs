@@ -153,6 +153,7 @@ pub(crate) fn lint_files(settings: &LintSettings, out: &mut dyn Write) -> Result
         progress: false,
         require_reason: false,
         baseline: None,
+        resolver: None,
     };
     printer::print_report(&report, &printing, out)?;
     Ok(if !report.errors.is_empty() {

@@ -117,6 +117,10 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(grant) = grants::find(&cap.value) else {
             continue;
         };
+        // Accepted for this service in the configuration (`allowed-capabilities`).
+        if ctx.settings.capability_allowed(&spec.name, grant.name) {
+            continue;
+        }
         // Shared host namespaces turn a container-wide power into a host-wide one.
         let (severity, effect) = match grant.name {
             "SYS_PTRACE" if host_pid => (
