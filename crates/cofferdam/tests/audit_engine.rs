@@ -484,3 +484,260 @@ fn nix_is_root() -> bool {
         .output()
         .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
 }
+
+/// Kills a helper process however the test ends.
+struct Helper(std::process::Child);
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Whether the tools a test needs are here; under CI they must be.
+fn have_tools(tools: &[&str]) -> bool {
+    // A tool is there when it can be started at all (exit statuses for `--version` vary).
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|tool| Command::new(tool).arg("--version").output().is_err())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |value| value != "true"),
+        "CI=true: this test needs {missing:?}"
+    );
+    eprintln!("SKIPPED: needs {missing:?}");
+    false
+}
+
+/// A `tcp://` engine that demands client certificates (a small TLS server standing in for
+/// dockerd with `--tlsverify`): the certificates from --tlscacert/--tlscert/--tlskey or from
+/// `DOCKER_CERT_PATH` with `DOCKER_TLS_VERIFY` get through; without them the run fails with status 2
+/// and says that the port may want TLS.
+#[test]
+fn a_tls_engine_is_reached_with_client_certificates() {
+    if !have_tools(&["openssl", "python3"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("openssl runs");
+        assert!(
+            output.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    std::fs::write(
+        dir.path().join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("client.ext"),
+        "extendedKeyUsage=clientAuth\n",
+    )
+    .unwrap();
+    let subject = |name: &str| format!("/CN={name}");
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca-key.pem",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        &subject("cofferdam test CA"),
+    ]);
+    for (name, ext, key, cert) in [
+        ("server", "server.ext", "server-key.pem", "server.pem"),
+        ("client", "client.ext", "key.pem", "cert.pem"),
+    ] {
+        let csr = format!("{name}.csr");
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            &csr,
+            "-subj",
+            &subject(name),
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-CAcreateserial",
+            "-out",
+            cert,
+            "-days",
+            "2",
+            "-extfile",
+            ext,
+        ]);
+    }
+    std::fs::write(
+        dir.path().join("engine.py"),
+        r#"import http.server, json, re, ssl, sys
+ANSWERS = {"/version": {"ApiVersion": "1.41", "Version": "20.10.24"},
+           "/info": {"ServerVersion": "20.10.24", "SecurityOptions": ["name=seccomp,profile=default"]},
+           "/containers/json": []}
+class Engine(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        path = re.sub(r"^/v[0-9.]+/", "/", self.path.split("?")[0])
+        body = json.dumps(ANSWERS.get(path, {"message": "page not found"})).encode()
+        self.send_response(200 if path in ANSWERS else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain("server.pem", "server-key.pem")
+context.load_verify_locations("ca.pem")
+context.verify_mode = ssl.CERT_REQUIRED
+server = http.server.HTTPServer(("127.0.0.1", 0), Engine)
+server.socket = context.wrap_socket(server.socket, server_side=True)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#,
+    )
+    .unwrap();
+    let mut child = Command::new("python3")
+        .arg("engine.py")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let stdout = child.stdout.take().unwrap();
+    let _server = Helper(child);
+    let mut port = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut port).unwrap();
+    let host = format!("tcp://127.0.0.1:{}", port.trim());
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let (code, stdout, stderr) = audit(
+        &[
+            "--host",
+            &host,
+            "--tlscacert",
+            &file("ca.pem"),
+            "--tlscert",
+            &file("cert.pem"),
+            "--tlskey",
+            &file("key.pem"),
+            "--no-host-checks",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]));
+    assert!(stderr.contains("no containers to review"), "{stderr}");
+    let cert_path = dir.path().display().to_string();
+    let (code, _, stderr) = audit(
+        &["--no-host-checks"],
+        &[
+            ("DOCKER_HOST", host.as_str()),
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CERT_PATH", cert_path.as_str()),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Plain HTTP to the TLS port: refused by the server, with a hint.
+    let (code, _, stderr) = audit(
+        &["--host", &host, "--no-host-checks", "--timeout", "5"],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "cofferdam: error: cannot reach the Docker engine at {host}: "
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--tlscacert"), "{stderr}");
+    // A CA that did not sign the server's certificate: refused by us.
+    let (code, _, stderr) = audit(
+        &[
+            "--host",
+            &host,
+            "--tlscacert",
+            &file("cert.pem"),
+            "--tlscert",
+            &file("cert.pem"),
+            "--tlskey",
+            &file("key.pem"),
+            "--no-host-checks",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("certificate"), "{stderr}");
+}
+
+/// A user who may not open the socket is told to use root or the group that owns it.
+#[test]
+fn a_socket_the_user_may_not_open_says_who_may() {
+    if !nix_is_root() {
+        assert!(
+            std::env::var("CI").map_or(true, |value| value != "true"),
+            "CI=true: this test drops from root to nobody with setpriv"
+        );
+        eprintln!("SKIPPED: needs root to run the client as another user");
+        return;
+    }
+    if !have_tools(&["setpriv"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // World-searchable directory, socket only for root.
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let path = dir.path().join("engine.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o660)).unwrap();
+    let output = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_cofferdam"))
+        .args(["audit", "--no-host-checks", "--host"])
+        .arg(format!("unix://{}", path.display()))
+        .output()
+        .expect("setpriv runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "cofferdam: error: cannot reach the Docker engine at unix://{0}: the version negotiation: permission denied (the socket is root's and the docker group's: run as root or as a member of the group that owns {0})",
+            path.display()
+        )
+    );
+}

@@ -125,7 +125,20 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
     let deadline = options.timeout;
     let docker = within(deadline, docker.negotiate_version())
         .await
-        .map_err(|error| fail(error.explain(&endpoint, "the version negotiation")))?;
+        .map_err(|error| {
+            let mut problem = error.explain(&endpoint, "the version negotiation");
+            // A TLS port spoken to in plain HTTP drops the connection: say what may be missing.
+            if matches!(error, Failure::Engine(_))
+                && endpoint.starts_with("tcp://")
+                && !uses_tls(options, &endpoint)
+            {
+                problem.push_str(
+                    " (if the engine listens with TLS, give --tlscacert, --tlscert and --tlskey, \
+                     or set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)",
+                );
+            }
+            fail(problem)
+        })?;
     let api_version = docker.client_version().to_string();
     let info = within(deadline, docker.info())
         .await
@@ -272,8 +285,7 @@ fn connect(options: &EngineOptions, endpoint: &str) -> Result<Docker, bollard::e
         return Docker::connect_with_unix(path, seconds, version);
     }
     let tcp = endpoint.starts_with("tcp://") || endpoint.starts_with("https://");
-    let verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|value| !value.is_empty());
-    if tcp && (options.tls.is_some() || verify || endpoint.starts_with("https://")) {
+    if uses_tls(options, endpoint) {
         let files = options.tls.clone().unwrap_or_else(|| {
             let dir = std::env::var_os("DOCKER_CERT_PATH").map_or_else(
                 || {
@@ -303,6 +315,14 @@ fn connect(options: &EngineOptions, endpoint: &str) -> Result<Docker, bollard::e
         return Docker::connect_with_http(endpoint, seconds, version);
     }
     Docker::connect_with_host(endpoint)
+}
+
+/// Whether a `tcp://` (or `https://`) endpoint is reached with TLS: certificates were given, or
+/// `DOCKER_TLS_VERIFY` is set, as the docker CLI decides.
+fn uses_tls(options: &EngineOptions, endpoint: &str) -> bool {
+    let verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|value| !value.is_empty());
+    endpoint.starts_with("https://")
+        || (endpoint.starts_with("tcp://") && (options.tls.is_some() || verify))
 }
 
 /// A request that failed.
@@ -556,6 +576,29 @@ mod tests {
             format!(
                 "cannot reach the Docker engine at {endpoint}: GET /info: the engine answered 500: daemon is shutting down"
             )
+        );
+    }
+
+    /// An answer that is not what the API promises names the request it came from.
+    #[test]
+    fn an_unexpected_answer_names_the_request() {
+        let (_dir, endpoint) = fake_engine(vec![
+            ("/version", 200, r#"{"ApiVersion": "1.41"}"#),
+            ("/info", 200, r#"{"ServerVersion": "20.10.24"}"#),
+            ("/containers/json", 200, r#"{"not": "a list"}"#),
+        ]);
+        let error = fetch(&EngineOptions {
+            host: Some(endpoint.clone()),
+            timeout: Duration::from_secs(5),
+            ..EngineOptions::default()
+        })
+        .expect_err("a list was promised");
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "cannot reach the Docker engine at {endpoint}: GET /containers/json: "
+            )),
+            "{message}"
         );
     }
 
