@@ -3,8 +3,8 @@
 
 mod args;
 mod baseline;
-mod config;
 mod commands;
+mod config;
 mod discover;
 mod exit;
 mod loader;

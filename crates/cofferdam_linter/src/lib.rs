@@ -8,9 +8,9 @@
 pub mod host;
 pub mod model;
 pub mod profiles;
-pub mod suppress;
 pub mod rules;
 pub mod settings;
+pub mod suppress;
 pub mod syntax;
 
 mod linter;

@@ -3,8 +3,8 @@
 
 mod audit;
 mod caps;
-mod config_command;
 mod check;
+mod config_command;
 mod graph;
 mod harden_run;
 mod rules;
