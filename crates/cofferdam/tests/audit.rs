@@ -329,3 +329,35 @@ fn containers_are_selected_by_name_or_id_prefix() {
         "{stderr}"
     );
 }
+
+/// The image's own settings come from an image document matched by id: the real
+/// `local/busybox:test` sets no user, so the container is root either way; the same image
+/// with `USER 1000:1000` (a document of our own) settles it. Image files alone are context,
+/// not reviewed documents.
+#[test]
+fn image_documents_give_the_image_user() {
+    let container = fixture("engine-26.1/container-default.json");
+    let image = fixture("engine-26.1/image-busybox.json");
+    let select = ["--select", "USR004", "--format", "json"];
+    let findings = |files: &[&str]| {
+        let mut args: Vec<&str> = vec!["--inspect"];
+        args.extend_from_slice(files);
+        args.extend_from_slice(&select);
+        let (_, stdout, stderr) = audit(&args);
+        let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
+        json["findings"].as_array().unwrap().len()
+    };
+    let container = container.to_str().unwrap();
+    assert_eq!(findings(&[container]), 1);
+    assert_eq!(findings(&[container, image.to_str().unwrap()]), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut document: Value =
+        serde_json::from_str(&std::fs::read_to_string(&image).unwrap()).unwrap();
+    document[0]["Config"]["User"] = Value::from("1000:1000");
+    let nonroot = dir.path().join("image-nonroot.json");
+    std::fs::write(&nonroot, serde_json::to_string_pretty(&document).unwrap()).unwrap();
+    assert_eq!(findings(&[container, nonroot.to_str().unwrap()]), 0);
+    // An image document alone reviews nothing.
+    let (code, stdout, _) = audit(&["--inspect", nonroot.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{stdout}");
+}

@@ -188,6 +188,16 @@ fn inspected(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
         }
+        // An image document given with the container (matched by id) has the last word when
+        // the engine's merged configuration is empty.
+        _ if spec
+            .image_config
+            .as_ref()
+            .and_then(|image| image.user.as_deref())
+            .is_some_and(|user| !is_root_user(user)) =>
+        {
+            return;
+        }
         _ => (
             spec.anchor("user"),
             "the container runs as root: neither it nor its image sets a user".to_owned(),
