@@ -117,6 +117,20 @@ pub(crate) enum Command {
     /// two profiles compared.
     #[command(subcommand)]
     Seccomp(SeccompCommand),
+    /// Write one self-contained HTML file for a reviewer: scores, findings and network diagrams.
+    ///
+    /// Runs the same review as `check` (same discovery, cofferdam.toml, selection and inline
+    /// suppressions) and writes, with no external asset: totals by severity, a score per
+    /// service and per practice (100 minus 25 per critical, 10 per high, 4 per medium and 1 per
+    /// low finding, at least 0), every finding grouped by file with its source lines (secret
+    /// values masked) and fix, and the network reachability diagram of each compose project as
+    /// inline SVG.
+    ///
+    /// Exit status: 0 when the report was written (findings do not fail it unless `--fail-on`
+    /// is given), 1 when `--fail-on` is given and a finding is at or above it, 2 on a usage
+    /// error, an unreadable or unparsable input (the report is still written and lists it) or
+    /// when the report cannot be written.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -322,6 +336,77 @@ pub(crate) struct CheckArgs {
     /// (later files override earlier ones). Repeatable.
     #[arg(long = "compose-file", short = 'f', value_name = "FILE")]
     pub(crate) compose_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Files or directories to review, as for `check` (standard input is not read). Default:
+    /// the current directory.
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// The HTML file to write (replaced atomically).
+    #[arg(long, short, value_name = "FILE", default_value = "cofferdam-report.html")]
+    pub(crate) output: PathBuf,
+
+    /// Exit with status 1 when a finding has at least this severity. Default: never (the
+    /// report is the product; cofferdam.toml's `fail-on` is for `check`).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub(crate) fail_on: Option<Severity>,
+
+    /// Run only these rules (codes, names, categories, peer aliases, or ALL).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) select: Vec<String>,
+
+    /// Run these rules in addition to the default or selected set.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) extend_select: Vec<String>,
+
+    /// Do not run these rules.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+
+    /// Report the rules KEY selects at SEVERITY, e.g. `latest-tag=high`. Repeatable.
+    #[arg(long, value_name = "KEY=SEVERITY", value_delimiter = ',')]
+    pub(crate) severity_override: Vec<String>,
+
+    /// Apply an inline suppression only when it gives a reason.
+    #[arg(long)]
+    pub(crate) require_reason: bool,
+
+    /// The `N` of the recommended restart policy `on-failure:N`. Default: cofferdam.toml's
+    /// `restart-max-retries`, else 3.
+    #[arg(long, value_name = "N")]
+    pub(crate) restart_max_retries: Option<u32>,
+
+    /// Merge these compose files into one project, like `docker compose -f a.yaml -f b.yaml`.
+    /// Repeatable.
+    #[arg(long = "compose-file", short = 'f', value_name = "FILE")]
+    pub(crate) compose_files: Vec<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The `check` arguments that run the same review, printing nothing.
+    pub(crate) fn check_args(&self) -> CheckArgs {
+        CheckArgs {
+            baseline: None,
+            update_baseline: false,
+            require_reason: self.require_reason,
+            paths: self.paths.clone(),
+            format: CheckFormat::Json,
+            fail_on: self.fail_on,
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            severity_override: self.severity_override.clone(),
+            quiet: true,
+            no_progress: true,
+            color: ColorChoice::Never,
+            stdin_filename: "Dockerfile".to_owned(),
+            restart_max_retries: self.restart_max_retries,
+            compose_files: self.compose_files.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -85,7 +85,8 @@ enum Loaded {
     },
 }
 
-fn run(settings: &CheckSettings) -> Report {
+/// Runs the review `check` prints; `report` renders the same result as HTML.
+pub(crate) fn run(settings: &CheckSettings) -> Report {
     let mut report = Report::default();
     let mut loaded = Vec::new();
     if settings.inputs.contains(&InputPath::Stdin) {

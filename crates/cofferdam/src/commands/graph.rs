@@ -88,8 +88,8 @@ pub(crate) fn graph(settings: &GraphSettings, out: &mut dyn Write) -> Result<Exi
 }
 
 /// Every project the settings name, in command-line order, and the errors met finding and
-/// reading them.
-fn load_projects(settings: &GraphSettings) -> (Vec<ComposeProject>, Vec<String>) {
+/// reading them. `report` draws its diagrams from the same projects.
+pub(crate) fn load_projects(settings: &GraphSettings) -> (Vec<ComposeProject>, Vec<String>) {
     let mut projects = Vec::new();
     let mut errors = Vec::new();
     let paths = if settings.paths.is_empty() && settings.compose_files.is_empty() {
@@ -167,7 +167,7 @@ fn read_error(error: &ReadError) -> String {
 }
 
 /// A project's parse and structure errors as `path:line:col: message`, in file order.
-fn located_errors(project: &ComposeProject) -> Vec<String> {
+pub(crate) fn located_errors(project: &ComposeProject) -> Vec<String> {
     let files: Vec<&SourceFile> = project.sources.files().collect();
     let mut located: Vec<(usize, u32, String)> = project
         .errors
@@ -204,7 +204,7 @@ fn by_name<'g, 'a>(graph: &'g Graph<'a>) -> Vec<(usize, &'g ServiceNode<'a>)> {
 }
 
 /// Where a service is on the network, in words.
-fn placement(graph: &Graph<'_>, index: usize) -> String {
+pub(crate) fn placement(graph: &Graph<'_>, index: usize) -> String {
     let service = &graph.services[index];
     if let Some(owner) = service.namespace_of {
         return format!("network namespace of {}", graph.services[owner].name());

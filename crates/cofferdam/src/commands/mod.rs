@@ -7,6 +7,7 @@ mod check;
 mod config_command;
 mod graph;
 mod harden_run;
+mod report;
 mod rules;
 mod seccomp;
 mod seccomp_trace;
@@ -52,6 +53,14 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
             audit::audit(&settings, &mut out)?
         }
         Command::Config(args) => config_command::show(&args.path, &mut out)?,
+        Command::Report(args) => {
+            let settings = report::ReportSettings {
+                check: resolve::check_settings(args.check_args())?,
+                output: args.output,
+                fail_on: args.fail_on,
+            };
+            report::report(&settings, &mut out)?
+        }
         Command::Rules(args) => rules::list(resolve::rules_output(&args), &mut out)?,
         Command::Rule(args) => rules::show(&args.rule, &mut out)?,
         Command::Graph(args) => {

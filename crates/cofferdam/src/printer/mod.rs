@@ -7,7 +7,9 @@
 mod artifact;
 mod concise;
 mod human;
+pub(crate) mod html;
 mod json;
+pub(crate) mod network_svg;
 pub(crate) mod rules;
 mod sarif;
 
