@@ -91,6 +91,8 @@ fn hardened_and_insecure_containers_get_exactly_their_findings() {
             "--read-only",
             "--tmpfs",
             "/tmp:rw,noexec,nosuid,size=8m",
+            "--mount",
+            "type=tmpfs,dst=/run/app,tmpfs-size=4m,tmpfs-mode=1770",
             "--cap-drop",
             "ALL",
             "--security-opt",
@@ -126,6 +128,8 @@ fn hardened_and_insecure_containers_get_exactly_their_findings() {
             "/var/run/docker.sock:/var/run/docker.sock",
             "-e",
             "API_TOKEN=s3cr3t-value-0042",
+            "--mount",
+            "type=tmpfs,dst=/cache",
         ],
     );
     let selection = format!("{hardened},{insecure}");
@@ -168,6 +172,7 @@ fn hardened_and_insecure_containers_get_exactly_their_findings() {
             "CAP001", // default capabilities kept
             "CAP002", // SYS_ADMIN
             "FSY002", // writable root
+            "FSY003", // the /cache tmpfs has no size
             "HLT001", "IMG003", // not MAC002: the engine adds label=disable for --pid host
             "NSP001", // --pid host
             "PRV002", // no no-new-privileges

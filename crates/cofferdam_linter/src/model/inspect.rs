@@ -335,6 +335,15 @@ fn container(object: &Node, engine: &EngineContext) -> InspectedContainer {
             ));
         }
     }
+    // `--mount type=tmpfs` is in `HostConfig.Mounts` with its options as numbers (the
+    // top-level `Mounts` lists it without them).
+    for mount in get_host("Mounts").and_then(Node::items).unwrap_or_default() {
+        if mount.get("Type").and_then(Node::as_str) != Some("tmpfs") {
+            continue;
+        }
+        spec.tmpfs
+            .push(Spanned::new(tmpfs_mount(mount), mount.range));
+    }
     mounts(object, engine, &mut spec);
     for device in get_host("Devices")
         .and_then(Node::items)
@@ -482,6 +491,53 @@ fn container(object: &Node, engine: &EngineContext) -> InspectedContainer {
             .and_then(|pid| pid.parse().ok())
             .unwrap_or(0),
         compose,
+    }
+}
+
+/// A `HostConfig.Mounts` tmpfs entry in `--tmpfs` terms: `size=<bytes>`, `mode=<octal>`, `ro`,
+/// and the flags of `TmpfsOptions.Options` (`[["exec"], ["uid", "1000"]]`, API 1.46 and later).
+fn tmpfs_mount(mount: &Node) -> Tmpfs {
+    let target = mount
+        .get("Target")
+        .and_then(Node::as_str)
+        .unwrap_or_default();
+    let settings = mount.get("TmpfsOptions");
+    let number = |key: &str| {
+        settings
+            .and_then(|node| node.get(key))
+            .and_then(Node::as_str)
+            .and_then(|value| value.parse::<u64>().ok())
+    };
+    let mut options = Vec::new();
+    if mount.get("ReadOnly").and_then(Node::as_bool) == Some(true) {
+        options.push("ro".to_owned());
+    }
+    if let Some(size) = number("SizeBytes").filter(|size| *size > 0) {
+        options.push(format!("size={size}"));
+    }
+    if let Some(mode) = number("Mode").filter(|mode| *mode > 0) {
+        options.push(format!("mode={mode:o}"));
+    }
+    for option in settings
+        .and_then(|node| node.get("Options"))
+        .and_then(Node::items)
+        .unwrap_or_default()
+    {
+        let words: Vec<&str> = option
+            .items()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
+        match words.as_slice() {
+            [flag] => options.push((*flag).to_owned()),
+            [key, value] => options.push(format!("{key}={value}")),
+            _ => {}
+        }
+    }
+    Tmpfs {
+        target: target.to_owned(),
+        options,
     }
 }
 
@@ -1023,6 +1079,40 @@ mod tests {
         assert_eq!(
             container.spec.mounts[1].value.propagation.as_deref(),
             Some("rslave")
+        );
+    }
+
+    /// `--tmpfs` (`HostConfig.Tmpfs`) and `--mount type=tmpfs` (`HostConfig.Mounts`, options as
+    /// numbers) end up as the same tmpfs mounts.
+    #[test]
+    fn tmpfs_from_both_flags() {
+        let (_, container) = one(
+            r#""Tmpfs": {"/tmp": "rw,exec,size=4m"},
+               "Mounts": [
+                 {"Type": "tmpfs", "Target": "/run", "TmpfsOptions": {"SizeBytes": 8388608, "Mode": 1016}},
+                 {"Type": "tmpfs", "Target": "/cache", "ReadOnly": true, "TmpfsOptions": {"Options": [["exec"], ["uid", "1000"]]}},
+                 {"Type": "bind", "Source": "/srv", "Target": "/srv"}
+               ]"#,
+            "",
+        );
+        let tmpfs: Vec<(&str, Vec<&str>)> = container
+            .spec
+            .tmpfs
+            .iter()
+            .map(|mount| {
+                (
+                    mount.value.target.as_str(),
+                    mount.value.options.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            tmpfs,
+            [
+                ("/tmp", vec!["rw", "exec", "size=4m"]),
+                ("/run", vec!["size=8388608", "mode=1770"]),
+                ("/cache", vec!["ro", "exec", "uid=1000"]),
+            ]
         );
     }
 
