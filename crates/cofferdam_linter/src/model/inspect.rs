@@ -18,6 +18,8 @@
 //!   ([`EngineContext::cgroup_version`], from `docker info`), where `private` is the default
 //!   and `host` was chosen. On cgroup v1 `host` is the only mode the engine has, and without
 //!   `docker info` the version is unknown, so nothing is reported then.
+//! - `UsernsMode: "host"` is dropped when `docker info` says the daemon does not remap users:
+//!   every container shares the host's user namespace then, and `host` changes nothing.
 //! - `label=disable` in `SecurityOpt` is dropped when the container is privileged or shares
 //!   the host's PID or IPC namespace: the engine adds it itself then, and the setting that
 //!   caused it is reported by its own rule.
@@ -89,6 +91,9 @@ pub struct EngineContext {
     pub cgroup_version: Option<u8>,
     /// `DockerRootDir`; `/var/lib/docker` is assumed when unknown.
     pub root_dir: Option<String>,
+    /// Whether the daemon remaps users (`name=userns` in `SecurityOptions`); `None` when
+    /// unknown.
+    pub userns_remap: Option<bool>,
 }
 
 impl EngineContext {
@@ -109,6 +114,15 @@ impl EngineContext {
                 .and_then(Node::as_str)
                 .filter(|dir| dir.starts_with('/'))
                 .map(str::to_owned),
+            userns_remap: root
+                .get("SecurityOptions")
+                .and_then(Node::items)
+                .map(|options| {
+                    options
+                        .iter()
+                        .filter_map(Node::as_str)
+                        .any(|option| option.split(',').any(|part| part.trim() == "name=userns"))
+                }),
         }
     }
 
@@ -651,7 +665,10 @@ fn namespaces(host: Option<&Node>, engine: &EngineContext, spec: &mut ContainerS
     spec.namespaces.pid = mode("PidMode", &["private"]);
     spec.namespaces.ipc = mode("IpcMode", &["private", "shareable", "none"]);
     spec.namespaces.uts = mode("UTSMode", &["private"]);
-    spec.namespaces.userns = mode("UsernsMode", &["private"]);
+    // `host` opts out of the daemon's userns-remap; without remapping it changes nothing (every
+    // container shares the host's user namespace then, which the daemon rules report).
+    spec.namespaces.userns =
+        mode("UsernsMode", &["private"]).filter(|_| engine.userns_remap != Some(false));
     // `host` is the only cgroup namespace mode on cgroup v1 (and the only one engines before
     // 20.10 have); on v2 the default is `private`, so `host` there was chosen.
     spec.namespaces.cgroupns = if engine.cgroup_version == Some(2) {
@@ -978,13 +995,31 @@ mod tests {
         );
     }
 
+    /// `--userns host` opts out of remapping; on a daemon that does not remap it is a no-op.
+    #[test]
+    fn host_user_namespace_counts_unless_the_daemon_does_not_remap() {
+        let text = container_json(r#""UsernsMode": "host""#, "");
+        for (remap, expected) in [(None, true), (Some(true), true), (Some(false), false)] {
+            let engine = EngineContext {
+                userns_remap: remap,
+                ..EngineContext::default()
+            };
+            let container = lower_with(&text, &engine);
+            assert_eq!(
+                container.spec.namespaces.userns.is_some(),
+                expected,
+                "{remap:?}"
+            );
+        }
+    }
+
     #[test]
     fn host_cgroup_namespace_counts_only_where_private_is_the_default() {
         let text = container_json(r#""CgroupnsMode": "host""#, "");
         for (version, expected) in [(None, false), (Some(1), false), (Some(2), true)] {
             let engine = EngineContext {
                 cgroup_version: version,
-                root_dir: None,
+                ..EngineContext::default()
             };
             let container = lower_with(&text, &engine);
             assert_eq!(
@@ -996,7 +1031,7 @@ mod tests {
         let private = container_json(r#""CgroupnsMode": "private""#, "");
         let engine = EngineContext {
             cgroup_version: Some(2),
-            root_dir: None,
+            ..EngineContext::default()
         };
         assert_eq!(lower_with(&private, &engine).spec.namespaces.cgroupns, None);
     }
@@ -1072,8 +1107,8 @@ mod tests {
         );
         // Another data root: /var is no longer above it.
         let engine = EngineContext {
-            cgroup_version: None,
             root_dir: Some("/srv/docker".to_owned()),
+            ..EngineContext::default()
         };
         let container = lower_with(text, &engine);
         assert_eq!(
@@ -1211,10 +1246,17 @@ mod tests {
     #[test]
     fn docker_info_gives_the_engine_context() {
         let engine = EngineContext::from_info(
-            r#"{"ServerVersion": "26.1.5", "CgroupVersion": "2", "DockerRootDir": "/data/docker"}"#,
+            r#"{"ServerVersion": "26.1.5", "CgroupVersion": "2", "DockerRootDir": "/data/docker",
+                "SecurityOptions": ["name=seccomp,profile=builtin", "name=userns", "name=cgroupns"]}"#,
         );
         assert_eq!(engine.cgroup_version, Some(2));
         assert_eq!(engine.root_dir.as_deref(), Some("/data/docker"));
+        assert_eq!(engine.userns_remap, Some(true));
+        let plain = EngineContext::from_info(
+            r#"{"SecurityOptions": ["name=seccomp,profile=builtin", "name=cgroupns"]}"#,
+        );
+        assert_eq!(plain.userns_remap, Some(false));
+        assert_eq!(plain.cgroup_version, None);
         assert_eq!(
             EngineContext::from_info("not json ["),
             EngineContext::default()
