@@ -123,12 +123,26 @@ impl Loader for Disk {
     }
 }
 
+/// This process's umask, from /proc/self/status (Linux 4.7 and later); 022 when unknown.
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Umask:"))
+                .and_then(|value| u32::from_str_radix(value.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
+}
+
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never half of
 /// one: a temporary file in the same directory, flushed to disk, renamed over the target, with
 /// the target's permissions kept. A target that exists and is not a regular file (`/dev/null`,
 /// a FIFO, a terminal) is written directly, since it cannot be replaced.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
     let existing = std::fs::metadata(path).ok();
     if existing
         .as_ref()
@@ -143,11 +157,13 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
     temporary.write_all(bytes)?;
     temporary.as_file().sync_all()?;
-    if let Some(metadata) = existing {
-        temporary
-            .as_file()
-            .set_permissions(metadata.permissions())?;
-    }
+    // A replaced file keeps its mode; a new one gets what `open(2)` would have given it
+    // (0666 less the umask) rather than the temporary file's private 0600.
+    let permissions = match existing {
+        Some(metadata) => metadata.permissions(),
+        None => std::fs::Permissions::from_mode(0o666 & !umask()),
+    };
+    temporary.as_file().set_permissions(permissions)?;
     temporary.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
@@ -176,6 +192,9 @@ mod tests {
         let path = dir.path().join("profile.json");
         write_atomically(&path, b"one").expect("new file");
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        // A new file is created as open(2) would: 0666 less the umask, not 0600.
+        let created = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(created, 0o666 & !super::umask());
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_atomically(&path, b"two").expect("replaced");
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
