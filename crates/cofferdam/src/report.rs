@@ -91,9 +91,13 @@ pub(crate) struct ContainerSummary {
     pub(crate) compose_project: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) compose_service: Option<String>,
-    /// The compose files the project was started from: where to change the settings.
+    /// The compose files the project was started from: where to change the settings (relative
+    /// ones joined to the project's working directory).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) compose_files: Vec<String>,
+    /// The directory `docker compose` ran in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) compose_working_dir: Option<String>,
     /// What the container's init process really has, read from /proc on the engine's host.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) effective: Option<Effective>,

@@ -135,6 +135,28 @@ fn compose_containers_name_their_project_service_and_file() {
         container["compose_files"],
         serde_json::json!(["/tmp/composetest/docker-compose.yml"])
     );
+    assert_eq!(container["compose_working_dir"], "/tmp/composetest");
+    // Compose v1 and `-f` with a relative path record it as given: it is shown from the
+    // working directory.
+    let dir = tempfile::tempdir().unwrap();
+    let relative = dir.path().join("relative.json");
+    std::fs::write(
+        &relative,
+        std::fs::read_to_string(&path).unwrap().replace(
+            r#""com.docker.compose.project.config_files": "/tmp/composetest/docker-compose.yml""#,
+            r#""com.docker.compose.project.config_files": "deploy/compose.yml,compose.override.yml""#,
+        ),
+    )
+    .unwrap();
+    let (_, stdout, _) = audit(&["--inspect", relative.to_str().unwrap(), "--format", "json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["containers"][0]["compose_files"],
+        serde_json::json!([
+            "/tmp/composetest/deploy/compose.yml",
+            "/tmp/composetest/compose.override.yml"
+        ])
+    );
     assert_eq!(container["path"], path.to_str().unwrap());
     // Every finding names the container, as the DESIGN.md contract's `service`.
     for finding in json["findings"].as_array().unwrap() {

@@ -209,8 +209,20 @@ fn summary(container: &InspectedContainer, effective: Option<Effective>) -> Cont
         compose_project: compose.map(|labels| labels.project.clone()),
         compose_service: compose.map(|labels| labels.service.clone()),
         compose_files: compose
-            .map(|labels| labels.config_files.clone())
+            .map(|labels| {
+                labels
+                    .config_files
+                    .iter()
+                    .map(|file| match &labels.working_dir {
+                        Some(dir) if !file.starts_with('/') => {
+                            Path::new(dir).join(file).display().to_string()
+                        }
+                        _ => file.clone(),
+                    })
+                    .collect()
+            })
             .unwrap_or_default(),
+        compose_working_dir: compose.and_then(|labels| labels.working_dir.clone()),
         effective,
     }
 }
