@@ -117,6 +117,15 @@ pub(crate) enum Command {
     /// two profiles compared.
     #[command(subcommand)]
     Seccomp(SeccompCommand),
+    /// Print a completion script for bash, zsh, fish, PowerShell or Elvish.
+    ///
+    /// Generated from this build's command tree, so it always offers its subcommands, options
+    /// and their values. For the current bash session: `source <(cofferdam completions bash)`.
+    /// Installed: `cofferdam completions bash >
+    /// ~/.local/share/bash-completion/completions/cofferdam`, `cofferdam completions zsh >
+    /// "${fpath[1]}/_cofferdam"`, `cofferdam completions fish >
+    /// ~/.config/fish/completions/cofferdam.fish`. Exit status: 0, or 2 for an unknown shell.
+    Completions(CompletionsArgs),
     /// Write one self-contained HTML file for a reviewer: scores, findings and network diagrams.
     ///
     /// Runs the same review as `check` (same discovery, cofferdam.toml, selection and inline
@@ -131,6 +140,13 @@ pub(crate) enum Command {
     /// error, an unreadable or unparsable input (the report is still written and lists it) or
     /// when the report cannot be written.
     Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to print the script for.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 mod audit;
 mod caps;
 mod check;
+mod completions;
 mod config_command;
 mod graph;
 mod harden_run;
@@ -63,6 +64,7 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
         }
         Command::Rules(args) => rules::list(resolve::rules_output(&args), &mut out)?,
         Command::Rule(args) => rules::show(&args.rule, &mut out)?,
+        Command::Completions(args) => completions::completions(args.shell, &mut out)?,
         Command::Graph(args) => {
             let format = match args.format {
                 crate::args::GraphFormat::Text => graph::GraphFormat::Text,
