@@ -293,7 +293,7 @@ fn bad_files_are_errors_and_the_others_are_reviewed() {
     );
     assert!(
         stdout.contains(&format!(
-            "{}:1:1: error expected a container (with `HostConfig`) or an image",
+            "{}:1:1: error expected a container (with `HostConfig`), an image (with `RootFS`) or a network (with `IPAM`)",
             other.display()
         )),
         "{stdout}"
@@ -382,4 +382,102 @@ fn image_documents_give_the_image_user() {
     // An image document alone reviews nothing.
     let (code, stdout, _) = audit(&["--inspect", nonroot.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0, "{stdout}");
+}
+
+/// The containers of one compose project are judged as the project too when the inspect output
+/// of their networks is given: `web` publishes port 80 on every interface and shares `back` with
+/// the data store `db` (it exposes 5432) without depending on it. With the `depends_on` that
+/// Compose records, the path is needed; without the networks, a note says what to add.
+#[test]
+fn compose_projects_get_the_reachability_rules_with_their_networks() {
+    let containers = fixture("engine-20.10/compose-shop-containers.json");
+    let networks = fixture("engine-20.10/compose-shop-networks.json");
+    let review = |files: &[&str]| {
+        let mut args = vec!["--inspect"];
+        args.extend_from_slice(files);
+        args.extend_from_slice(&["--format", "json", "--select", "network"]);
+        let (code, stdout, stderr) = audit(&args);
+        assert!(code == 0 || code == 1, "{stderr}");
+        serde_json::from_str::<Value>(&stdout).unwrap()
+    };
+    let json = review(&[containers.to_str().unwrap(), networks.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&containers).unwrap();
+    let findings: Vec<(String, String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["service"].as_str().unwrap().to_owned(),
+                finding["line"].as_u64().unwrap(),
+                finding["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // The attachment of db to shop_back: the second container's `"shop_back": {` entry.
+    let db_back_line = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains("\"shop_back\": {"))
+        .map(|(index, _)| index as u64 + 1)
+        .nth(1)
+        .unwrap();
+    assert_eq!(
+        findings,
+        [
+            (
+                "NET006".to_owned(),
+                "shop-web-1".to_owned(),
+                findings[0].2,
+                "port 80 is published on every host interface, as 0.0.0.0:18080".to_owned()
+            ),
+            (
+                "NET008".to_owned(),
+                "shop-db-1".to_owned(),
+                db_back_line,
+                "published `web` can reach data store `db` on network `back` without needing it"
+                    .to_owned()
+            ),
+        ]
+    );
+    assert!(json["notes"].as_array().is_none_or(Vec::is_empty), "{json}");
+
+    // Compose's depends_on label on web: web needs db, so the shared network is no finding.
+    let dir = tempfile::tempdir().unwrap();
+    let depending = dir.path().join("depending.json");
+    let marker = "\"com.docker.compose.service\": \"web\"";
+    assert!(text.contains(marker));
+    std::fs::write(
+        &depending,
+        text.replace(
+            marker,
+            &format!("{marker}, \"com.docker.compose.depends_on\": \"db:service_started:false\""),
+        ),
+    )
+    .unwrap();
+    let json = review(&[depending.to_str().unwrap(), networks.to_str().unwrap()]);
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["NET006"]);
+
+    // Without the networks the project is not judged, and the note says what is missing.
+    let json = review(&[containers.to_str().unwrap()]);
+    assert_eq!(
+        json["notes"],
+        serde_json::json!([
+            "compose project shop: the reachability between its services is not judged without the inspect output of its networks (`docker network inspect shop_back shop_front`)"
+        ])
+    );
+    assert!(
+        !json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|finding| finding["rule"] == "NET008")
+    );
 }

@@ -746,3 +746,139 @@ fn a_socket_the_user_may_not_open_says_who_may() {
         )
     );
 }
+
+/// Removes the test's containers, then its networks.
+struct ContainersOnNetworks {
+    containers: Containers,
+    networks: Vec<String>,
+}
+
+impl Drop for ContainersOnNetworks {
+    fn drop(&mut self) {
+        self.containers.drop_now();
+        if !self.networks.is_empty() {
+            let _ = Command::new("docker")
+                .args(["network", "rm"])
+                .args(&self.networks)
+                .output();
+        }
+    }
+}
+
+fn docker(args: &[&str]) {
+    let output = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("docker runs");
+    assert!(
+        output.status.success(),
+        "docker {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A compose project on a live engine (its labels set as Compose v2 sets them; Compose itself is
+/// not installed here): the engine's networks are inspected too, so the reachability rules judge
+/// the project — `web` is published and shares `back` with the data store `db`.
+#[test]
+fn a_live_compose_project_is_judged_as_a_project() {
+    if !engine_ready() {
+        return;
+    }
+    let project = format!("cofferdamshop{}", std::process::id());
+    let front = format!("{project}_front");
+    let back = format!("{project}_back");
+    let web = format!("{project}-web-1");
+    let db = format!("{project}-db-1");
+    let _cleanup = ContainersOnNetworks {
+        containers: Containers(vec![web.clone(), db.clone()]),
+        networks: vec![front.clone(), back.clone()],
+    };
+    for (network, name) in [(&front, "front"), (&back, "back")] {
+        docker(&[
+            "network",
+            "create",
+            "--internal",
+            "--label",
+            &format!("com.docker.compose.project={project}"),
+            "--label",
+            &format!("com.docker.compose.network={name}"),
+            network,
+        ]);
+    }
+    let project_label = format!("com.docker.compose.project={project}");
+    // Created, never started: the published port is never bound on this machine.
+    docker(&[
+        "create",
+        "--name",
+        &web,
+        "--label",
+        &project_label,
+        "--label",
+        "com.docker.compose.service=web",
+        "--network",
+        &front,
+        "-p",
+        "18080:80",
+        IMAGE,
+        "sleep",
+        "600",
+    ]);
+    docker(&["network", "connect", &back, &web]);
+    docker(&[
+        "create",
+        "--name",
+        &db,
+        "--label",
+        &project_label,
+        "--label",
+        "com.docker.compose.service=db",
+        "--network",
+        &back,
+        "--expose",
+        "5432",
+        IMAGE,
+        "sleep",
+        "600",
+    ]);
+    let (code, stdout, stderr) = audit(
+        &[
+            "--all",
+            "--filter",
+            &format!("label={project_label}"),
+            "--no-host-checks",
+            "--select",
+            "NET006,NET008",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let findings: Vec<(String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["service"].as_str().unwrap().to_owned(),
+                finding["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("NET008".to_owned(), db.clone(), format!("container:{db}")),
+            ("NET006".to_owned(), web.clone(), format!("container:{web}")),
+        ],
+        "{stdout}"
+    );
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "published `web` can reach data store `db` on network `back` without needing it"
+    );
+}

@@ -67,6 +67,9 @@ pub struct Fetched {
     pub containers: Vec<(String, String)>,
     /// The inspect JSON of each image the containers use.
     pub images: Vec<String>,
+    /// Each network the containers join (other than `bridge`, `host` and `none`): its name and
+    /// inspect JSON, which says whether it is internal and which compose project made it.
+    pub networks: Vec<(String, String)>,
     /// Things that happened on the way (a container that went away while being inspected).
     pub notes: Vec<String>,
 }
@@ -196,9 +199,23 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
         .collect()
         .await;
     let mut image_ids = Vec::new();
+    let mut network_names: Vec<String> = Vec::new();
     for (id, answer) in inspected {
         match answer {
             Ok(container) => {
+                for network in container
+                    .network_settings
+                    .as_ref()
+                    .and_then(|settings| settings.networks.as_ref())
+                    .into_iter()
+                    .flat_map(|networks| networks.keys())
+                {
+                    if !matches!(network.as_str(), "bridge" | "host" | "none")
+                        && !network_names.contains(network)
+                    {
+                        network_names.push(network.clone());
+                    }
+                }
                 let name = container
                     .name
                     .clone()
@@ -258,6 +275,35 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                     &endpoint,
                     &format!("GET /images/{}/json", short(&image)),
                 )));
+            }
+        }
+    }
+    let networks: Vec<_> = stream::iter(network_names)
+        .map(|name| {
+            let docker = &docker;
+            async move {
+                let answer = within(deadline, docker.inspect_network(&name, None)).await;
+                (name, answer)
+            }
+        })
+        .buffered(CONCURRENT_REQUESTS)
+        .collect()
+        .await;
+    for (name, answer) in networks {
+        match answer {
+            Ok(answer) => {
+                if let Ok(json) = serde_json::to_string_pretty(&answer) {
+                    fetched.networks.push((name, json));
+                }
+            }
+            Err(Failure::NotFound) => fetched.notes.push(format!(
+                "network {name}: it went away while being inspected; the reachability of its \
+                 containers is not judged"
+            )),
+            Err(error) => {
+                return Err(fail(
+                    error.explain(&endpoint, &format!("GET /networks/{name}")),
+                ));
             }
         }
     }

@@ -146,14 +146,20 @@ pub fn lint_run_lines(
 /// container rules on every container, each with the configuration of its image when one of the
 /// files holds it. Returns the results per file and the containers (ranges global to the files
 /// in the order given), so callers can group findings by container (`Diagnostic::service` is the
-/// container's name). The project rules (reachability between services) are not run: inspect
-/// output names the networks a container joined but not whether they are internal, so they
-/// would judge from guesses.
+/// container's name). The project rules (reachability between services) run over each compose
+/// project whose containers are all here with every network they join (`docker network
+/// inspect` documents among the files: inspect output names a container's networks but not
+/// whether they are internal or another project's), each container standing for its service;
+/// the notes name the projects left out and the networks they lack.
 pub fn lint_inspect(
     files: Vec<SourceFile>,
     engine: &inspect::EngineContext,
     settings: &Settings,
-) -> (Vec<(SourceFile, LintResult)>, Vec<InspectedContainer>) {
+) -> (
+    Vec<(SourceFile, LintResult)>,
+    Vec<InspectedContainer>,
+    Vec<String>,
+) {
     let mut project = ComposeProject::default();
     let mut documents = Vec::new();
     for file in files {
@@ -162,7 +168,8 @@ pub fn lint_inspect(
         for container in &mut document.containers {
             file.name().clone_into(&mut container.source);
         }
-        // A file of images only is context for the containers, not a reviewed document.
+        // A file of images or networks only is context for the containers, not a reviewed
+        // document.
         if !document.containers.is_empty() || !document.errors.is_empty() {
             project.roots.push(file.name().to_owned());
         }
@@ -173,16 +180,96 @@ pub fn lint_inspect(
         .flat_map(|document| document.images.iter().cloned())
         .collect();
     let mut containers = Vec::new();
+    let mut networks = Vec::new();
     for mut document in documents {
         document.attach_images(&images);
         project.errors.append(&mut document.errors);
         containers.append(&mut document.containers);
+        networks.append(&mut document.networks);
     }
     project.services = containers
         .iter()
         .map(|container| container.spec.clone())
         .collect();
-    (lint_services(&project, settings, false), containers)
+    let mut results = lint_services(&project, settings, false);
+    let (groups, notes) = inspect::compose_groups(&containers, &networks);
+    for group in groups {
+        let view = ProjectView {
+            sources: &project.sources,
+            services: &group.services,
+            networks: &group.networks,
+        };
+        for mut diagnostic in project_diagnostics(view, settings) {
+            // Findings name the container, as every other finding of the review does.
+            if let Some(index) = group
+                .services
+                .iter()
+                .position(|service| diagnostic.service.as_deref() == Some(service.name.as_str()))
+            {
+                diagnostic.service = Some(group.containers[index].clone());
+            }
+            let name = project
+                .sources
+                .file_name(diagnostic.range.start())
+                .to_owned();
+            let Some((file, range)) = project.sources.local(diagnostic.range) else {
+                continue;
+            };
+            diagnostic.range = range;
+            diagnostic.labels.retain(|label| {
+                project
+                    .sources
+                    .local(label.range)
+                    .is_some_and(|(label_file, _)| label_file == file)
+            });
+            for label in &mut diagnostic.labels {
+                if let Some((_, range)) = project.sources.local(label.range) {
+                    label.range = range;
+                }
+            }
+            // A finding may point into a network's document, which is otherwise only context.
+            if !results.iter().any(|(source, _)| source.name() == name)
+                && let Some(source) = project.sources.files().find(|source| source.name() == name)
+            {
+                results.push((source.clone(), LintResult::default()));
+            }
+            if let Some((_, result)) = results.iter_mut().find(|(source, _)| source.name() == name)
+            {
+                result.diagnostics.push(diagnostic);
+                result
+                    .diagnostics
+                    .sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.rule.code));
+            }
+        }
+    }
+    (results, containers, notes)
+}
+
+/// The project rules over one view, with severity overrides applied; ranges stay global.
+fn project_diagnostics(view: ProjectView<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (index, rule) in RULES.iter().enumerate() {
+        let Check::Project(check) = rule.check else {
+            continue;
+        };
+        if !settings.is_enabled_at(index) {
+            continue;
+        }
+        let start = diagnostics.len();
+        check(
+            &ProjectContext {
+                project: view,
+                settings,
+            },
+            &mut diagnostics,
+        );
+        if let Some(severity) = settings.severity_override_at(index) {
+            for diagnostic in &mut diagnostics[start..] {
+                diagnostic.severity = severity;
+            }
+        }
+    }
+    diagnostics
 }
 
 /// Runs the container and project rules over a loaded project.

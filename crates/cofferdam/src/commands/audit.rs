@@ -60,6 +60,9 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
         for (index, json) in fetched.images.into_iter().enumerate() {
             documents.push(SourceFile::new(format!("image:{index}"), json));
         }
+        for (name, json) in fetched.networks {
+            documents.push(SourceFile::new(format!("network:{name}"), json));
+        }
         info = fetched
             .info
             .map(|text| SourceFile::new("docker info", text));
@@ -78,8 +81,9 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
         .as_ref()
         .map(|info| EngineContext::from_info(info.text()))
         .unwrap_or_default();
-    let (results, mut containers) =
+    let (results, mut containers, notes) =
         lint_inspect(documents, &engine_context, &settings.output.linter);
+    report.notes.extend(notes);
     let mut results: Vec<(SourceFile, LintResult)> = results
         .into_iter()
         // Image documents are context for their containers, not reviewed on their own.

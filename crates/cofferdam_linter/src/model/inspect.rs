@@ -40,6 +40,7 @@
 
 use cofferdam_diagnostics::TextRange;
 
+use crate::model::compose::NetworkDef;
 use crate::model::container::{
     Bytes, ContainerSpec, Device, EnvVar, Healthcheck, ImageConfig, Mount, MountKind, Port,
     RestartPolicy, SecurityOpt, Spanned, SpecSource, Tmpfs,
@@ -131,11 +132,26 @@ impl EngineContext {
     }
 }
 
+/// One network of an inspect document (`docker network inspect`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectedNetwork {
+    pub name: String,
+    /// `Internal`: no route to the outside.
+    pub internal: bool,
+    /// `com.docker.compose.project`: the project that created it.
+    pub compose_project: Option<String>,
+    /// `com.docker.compose.network`: its name in the compose file (`back` for `shop_back`).
+    pub compose_network: Option<String>,
+    /// The `Name` entry, where findings about the network as a whole point.
+    pub range: TextRange,
+}
+
 /// A lowered document.
 #[derive(Clone, Debug, Default)]
 pub struct InspectDocument {
     pub containers: Vec<InspectedContainer>,
     pub images: Vec<InspectedImage>,
+    pub networks: Vec<InspectedNetwork>,
     pub errors: Vec<SyntaxError>,
 }
 
@@ -213,10 +229,12 @@ pub fn lower(text: &str, base: u32, engine: &EngineContext) -> InspectDocument {
             document.containers.push(container);
         } else if object.get("RootFS").is_some() || object.get("RepoTags").is_some() {
             document.images.push(image(object));
+        } else if object.get("IPAM").is_some() && object.get("Driver").is_some() {
+            document.networks.push(network(object));
         } else {
             document.errors.push(SyntaxError {
                 range: object.range,
-                message: "expected a container (with `HostConfig`) or an image (with `RootFS`) from `docker inspect`".to_owned(),
+                message: "expected a container (with `HostConfig`), an image (with `RootFS`) or a network (with `IPAM`) from `docker inspect`".to_owned(),
             });
         }
     }
@@ -481,6 +499,20 @@ fn container(object: &Node, engine: &EngineContext) -> InspectedContainer {
         working_dir: label("com.docker.compose.project.working_dir"),
     });
     spec.managed_by_compose = compose.is_some();
+    // Compose v2 records `depends_on` as `db:service_started:false,cache:service_healthy:true`.
+    if compose.is_some()
+        && let Some(node) = labels.and_then(|labels| labels.get("com.docker.compose.depends_on"))
+    {
+        spec.depends_on = node
+            .as_str()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|entry| entry.split(':').next())
+            .map(str::trim)
+            .filter(|service| !service.is_empty())
+            .map(|service| Spanned::new(service.to_owned(), node.range))
+            .collect();
+    }
     let state = object.get("State");
     InspectedContainer {
         spec,
@@ -784,6 +816,153 @@ fn narrow_environment(spec: &mut ContainerSpec, text_of: impl Fn(TextRange) -> S
     }
 }
 
+fn network(object: &Node) -> InspectedNetwork {
+    let label = |key: &str| {
+        object
+            .get("Labels")
+            .and_then(|labels| labels.get(key))
+            .and_then(Node::as_str)
+            .map(str::to_owned)
+    };
+    InspectedNetwork {
+        name: object
+            .get("Name")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        internal: object.get("Internal").and_then(Node::as_bool) == Some(true),
+        compose_project: label("com.docker.compose.project"),
+        compose_network: label("com.docker.compose.network"),
+        range: object.entry("Name").map_or(object.range, |entry| {
+            entry.key.range.cover(entry.value.range)
+        }),
+    }
+}
+
+/// The containers of one compose project, put back together as the project they came from, for
+/// the project rules (reachability): each container is its service again (the first container
+/// of a scaled service speaks for the others), on the networks under their compose names, with
+/// the `depends_on` Compose recorded.
+#[derive(Clone, Debug)]
+pub struct ComposeGroup {
+    pub project: String,
+    /// Specs named after their services.
+    pub services: Vec<ContainerSpec>,
+    pub networks: Vec<NetworkDef>,
+    /// Each service's container name, in `services` order.
+    pub containers: Vec<String>,
+}
+
+/// The compose projects among `containers` that can be judged as projects: at least two
+/// services, and every network they join described by one of `networks` (whether a network is
+/// internal, or another project's, cannot be guessed). A project left out for want of network
+/// documents is named in a note with the networks to inspect.
+pub fn compose_groups(
+    containers: &[InspectedContainer],
+    networks: &[InspectedNetwork],
+) -> (Vec<ComposeGroup>, Vec<String>) {
+    let mut projects: Vec<&str> = Vec::new();
+    for container in containers {
+        if let Some(labels) = &container.compose
+            && !projects.contains(&labels.project.as_str())
+        {
+            projects.push(&labels.project);
+        }
+    }
+    let mut groups = Vec::new();
+    let mut notes = Vec::new();
+    for project in projects {
+        match compose_group(project, containers, networks) {
+            Ok(Some(group)) => groups.push(group),
+            Ok(None) => {}
+            Err(missing) => notes.push(format!(
+                "compose project {project}: the reachability between its services is not judged \
+                 without the inspect output of its networks (`docker network inspect {}`)",
+                missing.join(" ")
+            )),
+        }
+    }
+    (groups, notes)
+}
+
+/// The project's group; `Ok(None)` when it has a single service; `Err` with the networks that
+/// no document describes.
+fn compose_group(
+    project: &str,
+    containers: &[InspectedContainer],
+    networks: &[InspectedNetwork],
+) -> Result<Option<ComposeGroup>, Vec<String>> {
+    let mut missing: Vec<String> = Vec::new();
+    let mut group = ComposeGroup {
+        project: project.to_owned(),
+        services: Vec::new(),
+        networks: Vec::new(),
+        containers: Vec::new(),
+    };
+    for container in containers {
+        let Some(labels) = container
+            .compose
+            .as_ref()
+            .filter(|labels| labels.project == project && !labels.service.is_empty())
+        else {
+            continue;
+        };
+        if group
+            .services
+            .iter()
+            .any(|service| service.name == labels.service)
+        {
+            continue;
+        }
+        let mut spec = container.spec.clone();
+        spec.name.clone_from(&labels.service);
+        let mut joined = Vec::new();
+        for attachment in &container.spec.networks {
+            let Some(network) = networks
+                .iter()
+                .find(|network| network.name == attachment.value)
+            else {
+                if !missing.contains(&attachment.value) {
+                    missing.push(attachment.value.clone());
+                }
+                continue;
+            };
+            let own = network.compose_project.as_deref() == Some(project);
+            let name = match (&network.compose_network, own) {
+                (Some(compose_name), true) => compose_name.clone(),
+                _ => network.name.clone(),
+            };
+            if !group.networks.iter().any(|def| def.name == name) {
+                // The project's `default` network, as Compose makes it, is the implicit one.
+                let implicit_default = own && name == "default" && !network.internal;
+                if !implicit_default {
+                    group.networks.push(NetworkDef {
+                        name: name.clone(),
+                        range: network.range,
+                        internal: network.internal,
+                        external: !own,
+                    });
+                }
+            }
+            joined.push(Spanned::new(name, attachment.range));
+        }
+        // A service on `default` alone did not list it: it is there because it lists nothing.
+        if joined.len() == 1 && joined[0].value == "default" {
+            joined.clear();
+        }
+        spec.networks = joined;
+        group.containers.push(container.spec.name.clone());
+        group.services.push(spec);
+    }
+    if group.services.len() < 2 {
+        return Ok(None);
+    }
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    Ok(Some(group))
+}
+
 fn image(object: &Node) -> InspectedImage {
     let config = object.get("Config");
     let get = |key: &str| config.and_then(|node| node.get(key));
@@ -829,7 +1008,7 @@ fn image(object: &Node) -> InspectedImage {
 mod tests {
     use cofferdam_diagnostics::TextRange;
 
-    use super::{EngineContext, InspectedContainer, lower};
+    use super::{EngineContext, InspectedContainer, compose_groups, lower};
     use crate::model::container::{Bytes, RestartPolicy, SecurityOpt};
 
     /// One container: `host` and `config` are the members of `HostConfig` and `Config`.
@@ -1241,6 +1420,140 @@ mod tests {
         // Neither a container nor an image: an error at the object.
         let other = lower(r#"[{"Foo": 1}, 3]"#, 0, &EngineContext::default());
         assert_eq!(other.errors.len(), 2);
+    }
+
+    /// A compose container of project `shop` on `networks` (engine names).
+    fn compose_container(
+        name: &str,
+        service: &str,
+        networks: &[&str],
+        extra_labels: &str,
+    ) -> String {
+        let joined: Vec<String> = networks
+            .iter()
+            .map(|network| format!("\"{network}\": {{\"NetworkID\": \"x\"}}"))
+            .collect();
+        format!(
+            r#"{{"Name": "/{name}", "Id": "{name}-id", "HostConfig": {{}},
+  "Config": {{"Labels": {{"com.docker.compose.project": "shop", "com.docker.compose.service": "{service}"{extra_labels}}}}},
+  "NetworkSettings": {{"Networks": {{{}}}}}}}"#,
+            joined.join(", ")
+        )
+    }
+
+    fn network_json(name: &str, internal: bool, labels: &str) -> String {
+        format!(
+            r#"{{"Name": "{name}", "Driver": "bridge", "IPAM": {{}}, "Internal": {internal}, "Labels": {{{labels}}}}}"#
+        )
+    }
+
+    #[test]
+    fn compose_projects_are_put_back_together() {
+        let own = |network: &str| {
+            format!(
+                r#""com.docker.compose.project": "shop", "com.docker.compose.network": "{network}""#
+            )
+        };
+        let text = format!(
+            "[{}, {}, {}, {}, {}, {}, {}]",
+            compose_container(
+                "shop-web-1",
+                "web",
+                &["shop_front", "shop_back"],
+                r#", "com.docker.compose.depends_on": "db:service_started:false,cache:service_healthy:true""#
+            ),
+            compose_container("shop-web-2", "web", &["shop_front", "shop_back"], ""),
+            compose_container("shop-db-1", "db", &["shop_back", "proxy_edge"], ""),
+            compose_container("shop-worker-1", "worker", &["shop_default"], ""),
+            network_json("shop_front", false, &own("front")),
+            network_json("shop_back", true, &own("back")),
+            network_json("shop_default", false, &own("default")),
+        );
+        // The other project's network is described in a second document.
+        let edge = format!(
+            "[{}]",
+            network_json(
+                "proxy_edge",
+                false,
+                r#""com.docker.compose.project": "proxy""#
+            )
+        );
+        let mut document = lower(&text, 0, &EngineContext::default());
+        let other = lower(&edge, text.len() as u32 + 1, &EngineContext::default());
+        assert!(document.errors.is_empty(), "{:?}", document.errors);
+        document.networks.extend(other.networks);
+        let (groups, notes) = compose_groups(&document.containers, &document.networks);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(groups.len(), 1);
+        let group = &groups[0];
+        assert_eq!(group.project, "shop");
+        // The second `web` container is a replica: the first speaks for the service.
+        assert_eq!(
+            group.containers,
+            ["shop-web-1", "shop-db-1", "shop-worker-1"]
+        );
+        let services: Vec<(&str, Vec<&str>, Vec<&str>)> = group
+            .services
+            .iter()
+            .map(|service| {
+                (
+                    service.name.as_str(),
+                    service.networks.iter().map(|n| n.value.as_str()).collect(),
+                    service
+                        .depends_on
+                        .iter()
+                        .map(|d| d.value.as_str())
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            services,
+            [
+                ("web", vec!["front", "back"], vec!["db", "cache"]),
+                ("db", vec!["back", "proxy_edge"], vec![]),
+                // On the project's default network alone: it listed none.
+                ("worker", vec![], vec![]),
+            ]
+        );
+        let networks: Vec<(&str, bool, bool)> = group
+            .networks
+            .iter()
+            .map(|def| (def.name.as_str(), def.internal, def.external))
+            .collect();
+        assert_eq!(
+            networks,
+            [
+                ("front", false, false),
+                ("back", true, false),
+                ("proxy_edge", false, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn projects_without_their_networks_or_with_one_service_are_left_out() {
+        let text = format!(
+            "[{}, {}]",
+            compose_container("shop-web-1", "web", &["shop_back"], ""),
+            compose_container("shop-db-1", "db", &["shop_back", "shop_front"], ""),
+        );
+        let document = lower(&text, 0, &EngineContext::default());
+        let (groups, notes) = compose_groups(&document.containers, &document.networks);
+        assert!(groups.is_empty());
+        assert_eq!(
+            notes,
+            [
+                "compose project shop: the reachability between its services is not judged without the inspect output of its networks (`docker network inspect shop_back shop_front`)"
+            ]
+        );
+        let single = format!(
+            "[{}]",
+            compose_container("shop-web-1", "web", &["shop_back"], "")
+        );
+        let document = lower(&single, 0, &EngineContext::default());
+        let (groups, notes) = compose_groups(&document.containers, &document.networks);
+        assert!(groups.is_empty() && notes.is_empty());
     }
 
     #[test]
