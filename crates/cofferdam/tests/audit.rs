@@ -158,9 +158,20 @@ fn compose_containers_name_their_project_service_and_file() {
         ])
     );
     assert_eq!(container["path"], path.to_str().unwrap());
-    // Every finding names the container, as the DESIGN.md contract's `service`.
+    // Every finding names the container, as the DESIGN.md contract's `service`, and carries
+    // where its settings are changed.
     for finding in json["findings"].as_array().unwrap() {
         assert_eq!(finding["service"], "ctest3-web-1", "{finding}");
+        assert_eq!(
+            finding["container"],
+            serde_json::json!({
+                "id": "746f04ae4a37",
+                "compose_project": "ctest3",
+                "compose_service": "web",
+                "compose_files": json["containers"][0]["compose_files"],
+            }),
+            "{finding}"
+        );
     }
     let (_, human, _) = audit(&["--inspect", path.to_str().unwrap()]);
     assert!(

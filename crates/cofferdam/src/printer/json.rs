@@ -39,8 +39,23 @@ struct JsonFinding<'a> {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     service: Option<&'a str>,
+    /// `audit` only: the container the finding is about, and where its settings are changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<JsonContainer<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+struct JsonContainer<'a> {
+    /// The short id.
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compose_project: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compose_service: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    compose_files: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -100,6 +115,19 @@ pub(super) fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 end_column: finding.end.column,
                 message: scrub(&diagnostic.message, secrets),
                 service: diagnostic.service.as_deref(),
+                container: report
+                    .containers
+                    .iter()
+                    .find(|container| {
+                        diagnostic.service.as_deref() == Some(container.name.as_str())
+                            && container.path == report.path(finding)
+                    })
+                    .map(|container| JsonContainer {
+                        id: &container.id,
+                        compose_project: container.compose_project.as_deref(),
+                        compose_service: container.compose_service.as_deref(),
+                        compose_files: &container.compose_files,
+                    }),
                 fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
                     applicability: fix.applicability.as_str(),
                     description: scrub(&fix.description, secrets),
