@@ -1,7 +1,11 @@
-//! How cofferdam reaches its users: shell completions (`cofferdam completions`), checked by
-//! loading the bash script into a real bash and completing with it.
+//! How cofferdam reaches its users: shell completions (`cofferdam completions`, checked by
+//! loading the bash script into a real bash and completing with it) and the repository's own
+//! `Dockerfile`, which must pass cofferdam's review.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use serde_json::Value;
 
 /// The subcommands at the top level and under `seccomp`, from the command tree itself.
 fn subcommands() -> (Vec<String>, Vec<String>) {
@@ -135,4 +139,69 @@ fn an_unknown_shell_is_a_usage_error_naming_the_choices() {
         "{stderr}"
     );
     assert!(output.stdout.is_empty());
+}
+
+/// The repository root (two levels above this crate).
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the crate is two levels below the root")
+        .to_path_buf()
+}
+
+#[test]
+fn the_repository_dockerfile_passes_its_own_review() {
+    let dockerfile = repo_root().join("Dockerfile");
+    // Every rule, including those off by default: not even an info-level finding remains.
+    let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
+        .args(["check", "--format", "json", "--select", "ALL"])
+        .arg(&dockerfile)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["summary"]["files_checked"], 1);
+    assert_eq!(output.status.code(), Some(0));
+
+    // What the review cannot see but the image promises: the final stage is empty but for the
+    // binary (no shell, no package manager), runs as a numeric non-root uid and gid, and
+    // starts the binary directly.
+    let text = std::fs::read_to_string(&dockerfile).unwrap();
+    let instructions: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    let last_from = instructions
+        .iter()
+        .rposition(|line| line.starts_with("FROM "))
+        .unwrap();
+    let final_stage = &instructions[last_from..];
+    assert_eq!(final_stage[0], "FROM scratch");
+    assert!(final_stage.iter().all(|line| !line.starts_with("RUN ")));
+    let user = final_stage
+        .iter()
+        .find_map(|line| line.strip_prefix("USER "))
+        .expect("the final stage sets USER");
+    let ids: Vec<u32> = user
+        .split(':')
+        .map(|id| id.parse().expect("numeric"))
+        .collect();
+    assert!(ids.len() == 2 && ids.iter().all(|id| *id != 0), "{user}");
+    assert!(final_stage.contains(&"ENTRYPOINT [\"/cofferdam\"]"));
+    // The build links glibc statically, the way README documents for `cofferdam self`.
+    assert!(text.contains("RUSTFLAGS=\"-C target-feature=+crt-static\""));
+
+    // The build context leaves out build output and history.
+    let ignore = std::fs::read_to_string(repo_root().join(".dockerignore")).unwrap();
+    for entry in ["target", ".git"] {
+        assert!(
+            ignore
+                .lines()
+                .any(|line| line.trim_start_matches('/') == entry),
+            "{entry}"
+        );
+    }
 }
