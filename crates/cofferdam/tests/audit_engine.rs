@@ -111,6 +111,8 @@ fn hardened_and_insecure_containers_get_exactly_their_findings() {
             "on-failure:3",
             "--health-cmd",
             "true",
+            "--ulimit",
+            "nofile=256:512",
         ],
     );
     docker_run(
@@ -203,6 +205,10 @@ fn hardened_and_insecure_containers_get_exactly_their_findings() {
     assert_eq!(limits["memory_and_swap"]["value"], 67_108_864, "{limits}");
     assert_eq!(limits["pids"]["value"], 64, "{limits}");
     assert_eq!(limits["cpus"]["value"], 0.5, "{limits}");
+    assert_eq!(
+        hard["open_files"],
+        serde_json::json!({"soft": 256, "hard": 512})
+    );
     let bad = effective(&insecure);
     assert_eq!(bad["uid"], 0);
     assert_eq!(bad["limits"]["memory"]["value"], "unlimited", "{bad}");
@@ -235,6 +241,31 @@ fn the_daemon_is_reviewed_on_its_host() {
         .collect();
     rules.sort_unstable();
     assert_eq!(rules, ["DMN005", "DMN007"], "{stdout}");
+
+    // No default ulimits in daemon.json (none here): a running container shows what it inherits.
+    let name = format!("cofferdam-ulimits-{}", std::process::id());
+    let _cleanup = Containers(vec![name.clone()]);
+    docker_run(&name, &["--network", "none"]);
+    let (_, stdout, stderr) = audit(
+        &[
+            "--select",
+            "DMN012",
+            "--container",
+            &name,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    let message = json["findings"][0]["message"].as_str().unwrap_or_default();
+    let expected = format!("; container {name} may open ");
+    assert!(
+        message.contains(&expected)
+            && message.contains(" files (soft limit in /proc/")
+            && message.ends_with("/limits)"),
+        "{message}"
+    );
 }
 
 #[test]

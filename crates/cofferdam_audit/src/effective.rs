@@ -42,6 +42,44 @@ pub struct Effective {
     /// The cgroup limits that bind the process; `None` when its cgroups cannot be located.
     #[serde(serialize_with = "serialize_limits")]
     pub limits: Option<Limits>,
+    /// `RLIMIT_NOFILE` from `/proc/<pid>/limits`: the daemon's default ulimits or the
+    /// container's own show here; `None` when unreadable.
+    pub open_files: Option<Rlimit>,
+    /// `RLIMIT_NPROC` (per user, across containers sharing the uid).
+    pub processes: Option<Rlimit>,
+}
+
+/// A resource limit's soft and hard values; `None` is unlimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rlimit {
+    pub soft: Option<u64>,
+    pub hard: Option<u64>,
+}
+
+impl Serialize for Rlimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value = |limit: Option<u64>| {
+            limit.map_or_else(|| serde_json::json!("unlimited"), |n| serde_json::json!(n))
+        };
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("soft", &value(self.soft))?;
+        map.serialize_entry("hard", &value(self.hard))?;
+        map.end()
+    }
+}
+
+/// Reads one limit (`Max open files`) from `/proc/<pid>/limits` text.
+pub fn rlimit(text: &str, name: &str) -> Option<Rlimit> {
+    let line = text.lines().find(|line| line.starts_with(name))?;
+    let mut words = line[name.len()..].split_whitespace();
+    let parse = |word: Option<&str>| match word? {
+        "unlimited" => Some(None),
+        number => number.parse().ok().map(Some),
+    };
+    Some(Rlimit {
+        soft: parse(words.next())?,
+        hard: parse(words.next())?,
+    })
 }
 
 /// Reads the init process `pid` of container `id` below `root` (`/` live; a recorded tree in
@@ -73,6 +111,8 @@ pub fn read(root: &Path, pid: u32, id: &str) -> Result<Effective, String> {
         .mountinfo()
         .ok()
         .map(|mounts| Cgroups::locate(root, &mounts, &memberships).limits());
+    let rlimits = process.read("limits").ok();
+    let rlimits = rlimits.as_deref().unwrap_or_default();
     Ok(Effective {
         pid,
         capabilities: privileges.effective.names(),
@@ -84,6 +124,8 @@ pub fn read(root: &Path, pid: u32, id: &str) -> Result<Effective, String> {
         uid_in_container,
         user_namespace,
         limits,
+        open_files: rlimit(rlimits, "Max open files"),
+        processes: rlimit(rlimits, "Max processes"),
     })
 }
 
@@ -364,6 +406,11 @@ mod tests {
                     reason: "no pids controller".to_owned(),
                 },
             }),
+            open_files: Some(Rlimit {
+                soft: Some(1_048_576),
+                hard: Some(1_048_576),
+            }),
+            processes: None,
         }
     }
 
@@ -495,7 +542,35 @@ mod tests {
             })
         );
         assert_eq!(json["uid_in_container"], 0);
+        assert_eq!(
+            json["open_files"],
+            serde_json::json!({"soft": 1_048_576, "hard": 1_048_576})
+        );
+        assert_eq!(json["processes"], serde_json::Value::Null);
         assert_eq!(json["bounding"], serde_json::json!(["CHOWN", "NET_RAW"]));
+    }
+
+    #[test]
+    fn resource_limits_are_read_from_proc_limits() {
+        let text = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                    Max processes             unlimited            unlimited            processes \n\
+                    Max open files            256                  512                  files     \n";
+        assert_eq!(
+            rlimit(text, "Max open files"),
+            Some(Rlimit {
+                soft: Some(256),
+                hard: Some(512)
+            })
+        );
+        assert_eq!(
+            rlimit(text, "Max processes"),
+            Some(Rlimit {
+                soft: None,
+                hard: None
+            })
+        );
+        assert_eq!(rlimit(text, "Max locked memory"), None);
+        assert_eq!(rlimit("Max open files  lots  1\n", "Max open files"), None);
     }
 
     /// A pid whose cgroups do not name the container is some other process: nothing is read.
@@ -519,11 +594,24 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.join("uid_map"), "         0     100000      65536\n").unwrap();
+        std::fs::write(
+            dir.join("limits"),
+            "Limit                     Soft Limit           Hard Limit           Units     \nMax open files            1024                 4096                 files     \n",
+        )
+        .unwrap();
         let effective = read(root.path(), 77, "0123456789abcdef0123").unwrap();
         assert!(effective.user_namespace);
         assert_eq!((effective.uid, effective.uid_in_container), (100_000, 0));
         assert!(effective.no_new_privs);
         assert_eq!(effective.bounding.len(), 14);
+        assert_eq!(
+            effective.open_files,
+            Some(Rlimit {
+                soft: Some(1024),
+                hard: Some(4096)
+            })
+        );
+        assert_eq!(effective.processes, None);
         // No mount table for this reader in the tree: the limits cannot be located.
         assert_eq!(effective.limits, None);
     }

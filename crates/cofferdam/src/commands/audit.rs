@@ -9,6 +9,7 @@
 //! daemon's default set it; no memory limit, but a parent cgroup's) is dropped with a note, and
 //! one it confirms cites it.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -173,7 +174,9 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
             })
         };
         if let Some(facts) = facts {
-            results.extend(lint_host(&facts, &settings.output.linter));
+            let mut host_results = lint_host(&facts, &settings.output.linter);
+            cite_inherited_ulimits(&mut host_results, &containers, &report.containers);
+            results.extend(host_results);
         }
     }
 
@@ -194,6 +197,46 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
     } else {
         ExitStatus::Success
     })
+}
+
+/// The rule about the daemon's missing default ulimits.
+const DEFAULT_ULIMITS_UNSET: &str = "DMN012";
+
+/// Without default ulimits in daemon.json, containers inherit dockerd's own: a running container
+/// that sets no `nofile` of its own shows what that means.
+fn cite_inherited_ulimits(
+    results: &mut [(SourceFile, LintResult)],
+    containers: &[InspectedContainer],
+    summaries: &[ContainerSummary],
+) {
+    let example = containers
+        .iter()
+        .zip(summaries)
+        .find_map(|(container, summary)| {
+            let effective = summary.effective.as_ref()?;
+            let limit = effective.open_files?;
+            (!container.ulimits.iter().any(|name| name == "nofile")).then_some((
+                &container.spec.name,
+                effective.pid,
+                limit,
+            ))
+        });
+    let Some((name, pid, limit)) = example else {
+        return;
+    };
+    let soft = limit
+        .soft
+        .map_or_else(|| "unlimited".to_owned(), |soft| soft.to_string());
+    for (_, result) in results {
+        for diagnostic in &mut result.diagnostics {
+            if diagnostic.rule.code == DEFAULT_ULIMITS_UNSET {
+                let _ = write!(
+                    diagnostic.message,
+                    "; container {name} may open {soft} files (soft limit in /proc/{pid}/limits)"
+                );
+            }
+        }
+    }
 }
 
 /// `docker info` JSON rather than inspect output.

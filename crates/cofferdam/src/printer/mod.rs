@@ -95,6 +95,12 @@ pub(crate) fn write_containers(report: &Report, out: &mut dyn Write) -> io::Resu
                 "; running as uid {uid} with {caps}, no_new_privs {}, {seccomp}",
                 u8::from(effective.no_new_privs)
             )?;
+            if let Some(files) = effective.open_files {
+                match files.soft {
+                    Some(soft) => write!(out, ", {soft} open files")?,
+                    None => write!(out, ", unlimited open files")?,
+                }
+            }
             if let Some(limits) = &effective.limits {
                 write!(out, ", {}", describe_limits(limits))?;
             }

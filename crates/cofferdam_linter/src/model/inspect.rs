@@ -64,6 +64,9 @@ pub struct InspectedContainer {
     pub pid: i64,
     /// Compose labels: project, service, config files, working directory.
     pub compose: Option<ComposeLabels>,
+    /// The resource limits the container sets itself (`HostConfig.Ulimits` names: `nofile`),
+    /// rather than taking the daemon's defaults.
+    pub ulimits: Vec<String>,
 }
 
 /// What Compose records on the containers it creates.
@@ -537,6 +540,13 @@ fn container(object: &Node, engine: &EngineContext) -> InspectedContainer {
             .and_then(|pid| pid.parse().ok())
             .unwrap_or(0),
         compose,
+        ulimits: get_host("Ulimits")
+            .and_then(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|limit| limit.get("Name").and_then(Node::as_str))
+            .map(str::to_owned)
+            .collect(),
     }
 }
 
@@ -1392,6 +1402,12 @@ mod tests {
         );
         assert_eq!(compose.working_dir.as_deref(), Some("/srv/shop"));
         assert_eq!(container.id, "0123456789abcdef");
+        assert!(container.ulimits.is_empty());
+        let (_, limited) = one(
+            r#""Ulimits": [{"Name": "nofile", "Hard": 512, "Soft": 256}]"#,
+            "",
+        );
+        assert_eq!(limited.ulimits, ["nofile"]);
         assert_eq!(container.pid, 4242);
         assert!(container.running);
     }
