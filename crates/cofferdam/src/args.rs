@@ -515,6 +515,9 @@ pub(crate) enum CheckFormat {
     /// SARIF 2.1.0 for GitHub code scanning and SARIF viewers: rule descriptors, stable
     /// fingerprints, paths relative to the current directory.
     Sarif,
+    /// JUnit XML for CI test reports: a test suite per file, a failing test case per finding
+    /// at or above `--fail-on`.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -49,6 +49,7 @@ pub(crate) enum OutputFormat {
     Concise,
     Json,
     Sarif,
+    Junit,
 }
 
 /// What `cofferdam rules` runs with.
@@ -108,6 +109,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
         CheckFormat::Concise => OutputFormat::Concise,
         CheckFormat::Json => OutputFormat::Json,
         CheckFormat::Sarif => OutputFormat::Sarif,
+        CheckFormat::Junit => OutputFormat::Junit,
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -172,6 +174,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         CheckFormat::Concise => OutputFormat::Concise,
         CheckFormat::Json => OutputFormat::Json,
         CheckFormat::Sarif => OutputFormat::Sarif,
+        CheckFormat::Junit => OutputFormat::Junit,
     };
     let color = match args.color {
         ColorChoice::Always => true,

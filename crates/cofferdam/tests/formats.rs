@@ -1,4 +1,4 @@
-//! The formats for other tools — SARIF — run through the binary: valid against their
+//! The formats for other tools — SARIF, JUnit — run through the binary: valid against their
 //! specification, the same findings as `--format json`, stable identities, and never a secret.
 
 use std::fs;
@@ -459,5 +459,287 @@ fn sarif_for_audit_and_seccomp_lint() {
             .iter()
             .any(|result| result["ruleId"] == "SCP105"),
         "{log}"
+    );
+}
+
+// --- junit --------------------------------------------------------------------------------
+
+/// An XML element read back with quick-xml, independently of the writer.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attributes: std::collections::BTreeMap<String, String>,
+    children: Vec<Element>,
+    text: String,
+}
+
+impl Element {
+    fn attribute(&self, name: &str) -> &str {
+        self.attributes
+            .get(name)
+            .unwrap_or_else(|| panic!("<{}> has no {name}: {self:?}", self.name))
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.children
+            .iter()
+            .filter(|child| child.name == name)
+            .count()
+    }
+
+    fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
+        self.children.iter().filter(move |child| child.name == name)
+    }
+
+    fn child<'a>(&'a self, name: &'a str) -> Option<&'a Element> {
+        self.children(name).next()
+    }
+}
+
+/// Parses a whole document into its root element; panics on anything that is not well-formed.
+fn parse_xml(text: &str) -> Element {
+    use quick_xml::events::{BytesStart, Event};
+
+    fn element(start: &BytesStart<'_>) -> Element {
+        Element {
+            name: String::from_utf8(start.name().as_ref().to_vec()).unwrap(),
+            attributes: start
+                .attributes()
+                .map(|attribute| {
+                    let attribute = attribute.expect("a well-formed attribute");
+                    (
+                        String::from_utf8(attribute.key.as_ref().to_vec()).unwrap(),
+                        attribute
+                            .normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                            .expect("escaped value")
+                            .into_owned(),
+                    )
+                })
+                .collect(),
+            ..Element::default()
+        }
+    }
+
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<Element> = vec![Element::default()];
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(start) => stack.push(element(&start)),
+            Event::Empty(start) => stack.last_mut().unwrap().children.push(element(&start)),
+            Event::End(end) => {
+                let done = stack.pop().unwrap();
+                assert_eq!(done.name.as_bytes(), end.name().as_ref(), "balanced tags");
+                stack.last_mut().unwrap().children.push(done);
+            }
+            Event::Text(content) => stack
+                .last_mut()
+                .unwrap()
+                .text
+                .push_str(&content.decode().unwrap()),
+            Event::GeneralRef(reference) => {
+                let entity = format!("&{};", reference.decode().unwrap());
+                let resolved = quick_xml::escape::unescape(&entity).expect("a known entity");
+                stack.last_mut().unwrap().text.push_str(&resolved);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let mut document = stack.pop().expect("the document");
+    assert!(stack.is_empty(), "every element closed");
+    assert_eq!(document.children.len(), 1, "one root element");
+    document.children.pop().unwrap()
+}
+
+/// Runs `--format junit`, parses the XML and checks that every count attribute matches the
+/// elements it counts.
+fn junit(dir: &Path, args: &[&str]) -> (i32, Element) {
+    let run = cofferdam(dir, &[args, &["--format", "junit"]].concat());
+    assert!(
+        run.stdout
+            .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+    );
+    let root = parse_xml(&run.stdout);
+    assert_eq!(root.name, "testsuites");
+    let mut totals = [0; 3];
+    for suite in root.children("testsuite") {
+        let cases: Vec<&Element> = suite.children("testcase").collect();
+        assert!(!cases.is_empty(), "no empty suite: {suite:?}");
+        let failures = cases
+            .iter()
+            .filter(|case| case.child("failure").is_some())
+            .count();
+        let errors = cases
+            .iter()
+            .filter(|case| case.child("error").is_some())
+            .count();
+        assert_eq!(suite.attribute("tests"), cases.len().to_string());
+        assert_eq!(suite.attribute("failures"), failures.to_string());
+        assert_eq!(suite.attribute("errors"), errors.to_string());
+        totals[0] += cases.len();
+        totals[1] += failures;
+        totals[2] += errors;
+    }
+    assert_eq!(root.attribute("tests"), totals[0].to_string());
+    assert_eq!(root.attribute("failures"), totals[1].to_string());
+    assert_eq!(root.attribute("errors"), totals[2].to_string());
+    (run.code, root)
+}
+
+#[test]
+fn junit_xml_reader_rejects_broken_xml() {
+    // The structural checks below rely on this reader refusing what is not XML.
+    let broken = std::panic::catch_unwind(|| parse_xml("<a><b></a>"));
+    assert!(broken.is_err());
+}
+
+/// The examples: one suite per file, one failing testcase per finding (all of them fail at the
+/// default `--fail-on info`), classed by rule, with the exit status of every other format.
+#[test]
+fn junit_examples_have_a_failure_per_finding() {
+    let root = workspace();
+    let (code, xml) = junit(&root, &["check", "examples"]);
+    let plain_run = cofferdam(&root, &["check", "examples", "--format", "json"]);
+    let plain = json(&plain_run.stdout);
+    assert_eq!(code, plain_run.code);
+    assert_eq!(code, 1);
+    let findings = plain["findings"].as_array().unwrap();
+
+    let mut suites: Vec<&str> = xml
+        .children("testsuite")
+        .map(|suite| suite.attribute("name"))
+        .collect();
+    let mut paths: Vec<&str> = findings
+        .iter()
+        .map(|finding| finding["path"].as_str().unwrap())
+        .collect();
+    paths.dedup();
+    assert_eq!(suites, paths, "a suite per file, sorted by path");
+    suites.dedup();
+    assert_eq!(suites.len(), paths.len());
+
+    assert_eq!(xml.attribute("failures"), findings.len().to_string());
+    let cases: Vec<&Element> = xml
+        .children("testsuite")
+        .flat_map(|suite| suite.children("testcase"))
+        .collect();
+    assert_eq!(cases.len(), findings.len());
+    for (case, finding) in cases.iter().zip(findings) {
+        assert_eq!(
+            case.attribute("classname"),
+            format!(
+                "{} {}",
+                finding["rule"].as_str().unwrap(),
+                finding["name"].as_str().unwrap()
+            )
+        );
+        assert_eq!(case.attribute("file"), finding["path"].as_str().unwrap());
+        assert_eq!(case.attribute("line"), finding["line"].to_string());
+        let failure = case.child("failure").expect("a failure");
+        assert_eq!(
+            failure.attribute("message"),
+            finding["message"].as_str().unwrap()
+        );
+        assert_eq!(
+            failure.attribute("type"),
+            finding["severity"].as_str().unwrap()
+        );
+        assert!(
+            failure.text.starts_with(&format!(
+                "{}:{}:{}: ",
+                finding["path"].as_str().unwrap(),
+                finding["line"],
+                finding["column"]
+            )),
+            "{}",
+            failure.text
+        );
+    }
+}
+
+/// Below `--fail-on`, findings pass (as the exit status does) but keep their text; a file
+/// without findings has one passing testcase; errors are `error` elements.
+#[test]
+fn junit_threshold_clean_files_and_errors() {
+    let args = [
+        "check",
+        "root.Dockerfile",
+        "nonroot.Dockerfile",
+        "unterminated-heredoc.Dockerfile",
+        "missing.Dockerfile",
+        "--fail-on",
+        "high",
+    ];
+    let (code, xml) = junit(&fixtures(), &args);
+    assert_eq!(code, 2, "errors keep exit status 2");
+    let suite = |name: &str| {
+        xml.children("testsuite")
+            .find(|suite| suite.attribute("name") == name)
+            .unwrap_or_else(|| panic!("a suite for {name}"))
+    };
+
+    let root = suite("root.Dockerfile");
+    let failed: Vec<&str> = root
+        .children("testcase")
+        .filter(|case| case.child("failure").is_some())
+        .map(|case| case.attribute("classname"))
+        .collect();
+    assert_eq!(failed, ["USR001 last-user-root"]);
+    for case in root.children("testcase") {
+        if case.child("failure").is_none() {
+            let out = &case.child("system-out").expect("the finding's text").text;
+            assert!(out.contains(case.attribute("classname")), "{out}");
+        }
+    }
+
+    let (code, clean) = junit(
+        &fixtures(),
+        &["check", "nonroot.Dockerfile", "--select", "USR001"],
+    );
+    assert_eq!(code, 0);
+    let cases: Vec<&Element> = clean
+        .child("testsuite")
+        .unwrap()
+        .children("testcase")
+        .collect();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].attribute("name"), "no findings");
+    assert!(cases[0].children.is_empty(), "it passes");
+
+    let heredoc = suite("unterminated-heredoc.Dockerfile");
+    let error = heredoc
+        .children("testcase")
+        .find_map(|case| case.child("error"))
+        .expect("a syntax error");
+    assert_eq!(error.attribute("type"), "syntax");
+    assert!(error.attribute("message").contains("heredoc"));
+    let missing = suite("missing.Dockerfile");
+    assert_eq!(missing.count("testcase"), 1);
+    let error = missing.child("testcase").unwrap().child("error").unwrap();
+    assert_eq!(error.attribute("type"), "io");
+}
+
+#[test]
+fn junit_masks_secrets() {
+    let run = cofferdam(
+        &fixtures(),
+        &[
+            "check",
+            "secret.Dockerfile",
+            "--select",
+            "ALL",
+            "--format",
+            "junit",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_no_secret("junit", &run);
+    let xml = parse_xml(&run.stdout);
+    assert!(
+        xml.children("testsuite")
+            .flat_map(|suite| suite.children("testcase"))
+            .any(|case| case.attribute("classname").starts_with("SEC")),
+        "{}",
+        run.stdout
     );
 }

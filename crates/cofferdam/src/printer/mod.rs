@@ -9,6 +9,7 @@ mod concise;
 mod human;
 pub(crate) mod html;
 mod json;
+mod junit;
 pub(crate) mod network_svg;
 pub(crate) mod rules;
 mod sarif;
@@ -30,6 +31,7 @@ pub(crate) fn print_report(
         OutputFormat::Concise => concise::print(report, settings, out),
         OutputFormat::Json => json::print(report, out),
         OutputFormat::Sarif => sarif::print(report, out),
+        OutputFormat::Junit => junit::print(report, settings, out),
     }
 }
 
