@@ -362,7 +362,12 @@ pub(crate) struct ReportArgs {
     pub(crate) paths: Vec<PathBuf>,
 
     /// The HTML file to write (replaced atomically).
-    #[arg(long, short, value_name = "FILE", default_value = "cofferdam-report.html")]
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = "cofferdam-report.html"
+    )]
     pub(crate) output: PathBuf,
 
     /// Exit with status 1 when a finding has at least this severity. Default: never (the
