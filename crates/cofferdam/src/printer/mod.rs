@@ -6,8 +6,8 @@
 
 mod artifact;
 mod concise;
-mod human;
 pub(crate) mod html;
+mod human;
 mod json;
 mod junit;
 pub(crate) mod network_svg;
