@@ -13,19 +13,22 @@ if [ ! -x /usr/sbin/dockerd ] || [ ! -x /bin/busybox ]; then
     $_sudo apt-get update -qq
     $_sudo apt-get install -y -qq --no-install-recommends docker.io busybox-static >/dev/null
 fi
+# The pid file belongs to the shell that sourced this script, so `docker_down` in another run
+# (a second .ci/run on a shared machine) never stops a daemon this one did not start.
+_dockerd_pid_file=/tmp/dockerd.ci.$$.pid
 if ! docker info >/dev/null 2>&1; then
-    $_sudo sh -c 'nohup /usr/sbin/dockerd >/tmp/dockerd.log 2>&1 & echo $! > /tmp/dockerd.ci.pid'
+    $_sudo sh -c "nohup /usr/sbin/dockerd >/tmp/dockerd.log 2>&1 & echo \$! > $_dockerd_pid_file"
     for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
     docker info >/dev/null || { tail -50 /tmp/dockerd.log; exit 1; }
 fi
 docker_down() {
     local p
-    p=$(cat /tmp/dockerd.ci.pid 2>/dev/null || true)
+    p=$(cat "$_dockerd_pid_file" 2>/dev/null || true)
     [ -n "$p" ] || return 0
     docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1 || true
     $_sudo kill -TERM "$p" 2>/dev/null || true
     while kill -0 "$p" 2>/dev/null; do sleep 0.2; done
-    rm -f /tmp/dockerd.ci.pid
+    rm -f "$_dockerd_pid_file"
 }
 if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
     R=$(mktemp -d)
