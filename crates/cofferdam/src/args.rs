@@ -523,6 +523,9 @@ pub(crate) enum CheckFormat {
     /// JUnit XML for CI test reports: a test suite per file, a failing test case per finding
     /// at or above `--fail-on`.
     Junit,
+    /// GitHub Actions workflow commands: an `::error`, `::warning` or `::notice` annotation per
+    /// finding, on its file and lines.
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

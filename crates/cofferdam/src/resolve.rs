@@ -50,6 +50,7 @@ pub(crate) enum OutputFormat {
     Json,
     Sarif,
     Junit,
+    Github,
 }
 
 /// What `cofferdam rules` runs with.
@@ -110,6 +111,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
         CheckFormat::Json => OutputFormat::Json,
         CheckFormat::Sarif => OutputFormat::Sarif,
         CheckFormat::Junit => OutputFormat::Junit,
+        CheckFormat::Github => OutputFormat::Github,
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -175,6 +177,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         CheckFormat::Json => OutputFormat::Json,
         CheckFormat::Sarif => OutputFormat::Sarif,
         CheckFormat::Junit => OutputFormat::Junit,
+        CheckFormat::Github => OutputFormat::Github,
     };
     let color = match args.color {
         ColorChoice::Always => true,

@@ -1,4 +1,4 @@
-//! The formats for other tools — SARIF, JUnit — run through the binary: valid against their
+//! The formats for other tools — SARIF, JUnit, GitHub annotations — run through the binary: valid against their
 //! specification, the same findings as `--format json`, stable identities, and never a secret.
 
 use std::fs;
@@ -742,4 +742,205 @@ fn junit_masks_secrets() {
         "{}",
         run.stdout
     );
+}
+
+// --- github -------------------------------------------------------------------------------
+
+/// One parsed workflow command: level, properties (unescaped) and message (unescaped).
+#[derive(Debug)]
+struct Annotation {
+    level: String,
+    properties: std::collections::BTreeMap<String, String>,
+    message: String,
+}
+
+/// The runner's unescaping, as GitHub documents it for workflow commands.
+fn unescape(text: &str) -> String {
+    text.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+fn annotations(stdout: &str) -> Vec<Annotation> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("::"))
+        .map(|command| {
+            let (head, message) = command.split_once("::").expect("`::` ends the properties");
+            let (level, properties) = head.split_once(' ').unwrap_or((head, ""));
+            let properties = properties
+                .split(',')
+                .filter(|property| !property.is_empty())
+                .map(|property| {
+                    let (key, value) = property.split_once('=').expect("key=value");
+                    (key.to_owned(), unescape(value))
+                })
+                .collect();
+            Annotation {
+                level: level.to_owned(),
+                properties,
+                message: unescape(message),
+            }
+        })
+        .collect()
+}
+
+/// The examples: one annotation per finding, at the finding's place, with the level of its
+/// severity; plain output lines are only the summary.
+#[test]
+fn github_annotations_match_the_json_findings() {
+    let root = workspace();
+    let run = cofferdam(&root, &["check", "examples", "--format", "github"]);
+    let plain_run = cofferdam(&root, &["check", "examples", "--format", "json"]);
+    assert_eq!((run.code, plain_run.code), (1, 1));
+    let plain = json(&plain_run.stdout);
+    let findings = plain["findings"].as_array().unwrap();
+    let annotations = annotations(&run.stdout);
+    assert_eq!(annotations.len(), findings.len());
+    let other: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|line| !line.starts_with("::"))
+        .collect();
+    assert_eq!(other.len(), 1, "{other:?}");
+    assert!(other[0].contains("findings"), "{}", other[0]);
+
+    // The annotations come in the findings' order: by path, line, column and rule.
+    for (annotation, finding) in annotations.iter().zip(findings) {
+        let severity = finding["severity"].as_str().unwrap();
+        let level = match severity {
+            "critical" | "high" => "error",
+            "medium" => "warning",
+            _ => "notice",
+        };
+        assert_eq!(annotation.level, level);
+        let property = |key: &str| annotation.properties[key].as_str();
+        assert_eq!(property("file"), finding["path"].as_str().unwrap());
+        assert_eq!(property("line"), finding["line"].to_string());
+        assert_eq!(property("col"), finding["column"].to_string());
+        assert_eq!(property("endLine"), finding["end_line"].to_string());
+        assert_eq!(property("endColumn"), finding["end_column"].to_string());
+        assert_eq!(
+            property("title"),
+            format!(
+                "{} {}",
+                finding["rule"].as_str().unwrap(),
+                finding["name"].as_str().unwrap()
+            )
+        );
+        let first_line = annotation.message.lines().next().unwrap();
+        assert!(
+            first_line.starts_with(&format!(
+                "{severity}: {}",
+                finding["message"].as_str().unwrap()
+            )),
+            "{first_line}"
+        );
+        if let Some(fix) = finding["fix"]["description"].as_str() {
+            assert!(
+                annotation.message.contains(&format!("\nfix: {fix}")),
+                "{}",
+                annotation.message
+            );
+        }
+    }
+}
+
+/// Text that could break a command out of its line or its property list is escaped: a file
+/// name with `,` and `:`, and a compose service named with `%0A` (which must stay literal).
+#[test]
+fn github_escapes_what_the_runner_would_read_as_syntax() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "odd,name:1.Dockerfile";
+    fs::write(dir.path().join(name), "FROM alpine:3.20\nUSER root\n").expect("write");
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  \"web%0A::error::x\":\n    image: nginx:1.27\n    privileged: true\n",
+    )
+    .expect("write");
+    let run = cofferdam(
+        dir.path(),
+        &[
+            "check",
+            name,
+            "compose.yaml",
+            "--select",
+            "USR001,PRV001",
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "two annotations and the summary:\n{}",
+        run.stdout
+    );
+    assert!(
+        lines[1].starts_with("::error file=odd%2Cname%3A1.Dockerfile,line=2,col=6,"),
+        "{}",
+        lines[1]
+    );
+    let parsed = annotations(&run.stdout);
+    assert_eq!(parsed[1].properties["file"], name);
+    assert_eq!(parsed[0].properties["file"], "compose.yaml");
+    assert_eq!(parsed[0].level, "error");
+    assert!(
+        parsed[0].message.contains("(service web%0A::error::x)"),
+        "the service name comes back exactly: {}",
+        parsed[0].message
+    );
+    assert_eq!(parsed[0].message.lines().count(), 2, "message and fix");
+}
+
+#[test]
+fn github_errors_notes_and_secrets() {
+    let run = cofferdam(
+        &fixtures(),
+        &[
+            "check",
+            "unterminated-heredoc.Dockerfile",
+            "missing.Dockerfile",
+            "secret.Dockerfile",
+            "--select",
+            "ALL",
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert_no_secret("github", &run);
+    let parsed = annotations(&run.stdout);
+    let syntax = parsed
+        .iter()
+        .find(|annotation| annotation.properties["title"] == "cofferdam syntax error")
+        .expect("the syntax error");
+    assert_eq!(syntax.level, "error");
+    assert_eq!(syntax.properties["file"], "unterminated-heredoc.Dockerfile");
+    assert!(syntax.properties.contains_key("line"));
+    let io = parsed
+        .iter()
+        .find(|annotation| annotation.properties["title"] == "cofferdam io error")
+        .expect("the unreadable file");
+    assert_eq!(io.properties["file"], "missing.Dockerfile");
+    assert!(!io.properties.contains_key("line"), "no invented position");
+    assert!(
+        parsed
+            .iter()
+            .any(|annotation| annotation.properties["title"].starts_with("SEC")),
+        "{}",
+        run.stdout
+    );
+
+    // --quiet leaves the annotations only.
+    let quiet = cofferdam(
+        &fixtures(),
+        &["check", "root.Dockerfile", "--format", "github", "--quiet"],
+    );
+    assert_eq!(quiet.code, 1);
+    assert!(quiet.stdout.lines().all(|line| line.starts_with("::")));
 }

@@ -95,6 +95,7 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                     crate::args::CheckFormat::Json => crate::resolve::OutputFormat::Json,
                     crate::args::CheckFormat::Sarif => crate::resolve::OutputFormat::Sarif,
                     crate::args::CheckFormat::Junit => crate::resolve::OutputFormat::Junit,
+                    crate::args::CheckFormat::Github => crate::resolve::OutputFormat::Github,
                 },
                 fail_on: args.fail_on,
                 color: match args.color {

@@ -6,6 +6,7 @@
 
 mod artifact;
 mod concise;
+mod github;
 pub(crate) mod html;
 mod human;
 mod json;
@@ -32,6 +33,7 @@ pub(crate) fn print_report(
         OutputFormat::Json => json::print(report, out),
         OutputFormat::Sarif => sarif::print(report, out),
         OutputFormat::Junit => junit::print(report, settings, out),
+        OutputFormat::Github => github::print(report, settings, out),
     }
 }
 
