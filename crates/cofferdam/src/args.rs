@@ -526,6 +526,9 @@ pub(crate) enum CheckFormat {
     /// GitHub Actions workflow commands: an `::error`, `::warning` or `::notice` annotation per
     /// finding, on its file and lines.
     Github,
+    /// A Markdown report for pull-request comments and job summaries: counts by severity, a
+    /// table of findings per file, errors and containers.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -51,6 +51,7 @@ pub(crate) enum OutputFormat {
     Sarif,
     Junit,
     Github,
+    Markdown,
 }
 
 /// What `cofferdam rules` runs with.
@@ -112,6 +113,7 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
         CheckFormat::Sarif => OutputFormat::Sarif,
         CheckFormat::Junit => OutputFormat::Junit,
         CheckFormat::Github => OutputFormat::Github,
+        CheckFormat::Markdown => OutputFormat::Markdown,
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -178,6 +180,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         CheckFormat::Sarif => OutputFormat::Sarif,
         CheckFormat::Junit => OutputFormat::Junit,
         CheckFormat::Github => OutputFormat::Github,
+        CheckFormat::Markdown => OutputFormat::Markdown,
     };
     let color = match args.color {
         ColorChoice::Always => true,

@@ -1,4 +1,5 @@
-//! The formats for other tools — SARIF, JUnit, GitHub annotations — run through the binary: valid against their
+//! The formats for other tools and people — SARIF, JUnit, GitHub annotations, Markdown — run
+//! through the binary: valid against their
 //! specification, the same findings as `--format json`, stable identities, and never a secret.
 
 use std::fs;
@@ -943,4 +944,157 @@ fn github_errors_notes_and_secrets() {
     );
     assert_eq!(quiet.code, 1);
     assert!(quiet.stdout.lines().all(|line| line.starts_with("::")));
+}
+
+// --- markdown -----------------------------------------------------------------------------
+
+/// A small project: a Dockerfile with a secret in `ENV`, a compose service with a secret in its
+/// environment, and a path that does not exist.
+fn markdown_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM alpine:3.20\nENV AWS_SECRET_ACCESS_KEY={SECRET}\nUSER root\n"),
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    ports:\n      - \"80:80\"\n    environment:\n      DB_PASSWORD: hunter2hunter2\n",
+    )
+    .expect("write");
+    dir
+}
+
+/// The whole report, exactly: summary, counts, a table per file (with a service column for
+/// compose), escaped text, fixes, errors.
+#[test]
+fn markdown_report() {
+    let dir = markdown_project();
+    let run = cofferdam(
+        dir.path(),
+        &[
+            "check",
+            "Dockerfile",
+            "compose.yaml",
+            "missing.Dockerfile",
+            "--select",
+            "USR001,SEC002,PRV001,NET006,RES001",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(run.code, 2, "an error keeps exit status 2");
+    assert_no_secret("markdown", &run);
+    assert!(!run.stdout.contains("hunter2hunter2"), "{}", run.stdout);
+    insta::assert_snapshot!("markdown_report", run.stdout);
+}
+
+/// Every finding of `--format json` is one table row, under its file's heading.
+#[test]
+fn markdown_has_a_row_per_finding() {
+    let root = workspace();
+    let run = cofferdam(&root, &["check", "examples", "--format", "markdown"]);
+    let plain_run = cofferdam(&root, &["check", "examples", "--format", "json"]);
+    assert_eq!((run.code, plain_run.code), (1, 1));
+    let plain = json(&plain_run.stdout);
+    let findings = plain["findings"].as_array().unwrap();
+    let rows: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|line| {
+            line.starts_with("| ")
+                && line
+                    .split(" | ")
+                    .nth(1)
+                    .is_some_and(|rule| rule.starts_with('`'))
+        })
+        .collect();
+    assert_eq!(rows.len(), findings.len());
+    for (row, finding) in rows.iter().zip(findings) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert_eq!(cells[0], format!("| {}", finding["line"]));
+        assert_eq!(
+            cells[1],
+            format!(
+                "`{}` {}",
+                finding["rule"].as_str().unwrap(),
+                finding["name"].as_str().unwrap()
+            )
+        );
+        assert_eq!(cells[2], finding["severity"].as_str().unwrap());
+    }
+    let summary = plain["summary"]["by_severity"].as_object().unwrap();
+    for (severity, count) in summary {
+        assert!(
+            run.stdout.contains(&format!("| {severity} | {count} |")),
+            "{severity}: {count}\n{}",
+            run.stdout
+        );
+    }
+    for path in ["examples/shop/Dockerfile", "examples/shop/compose.yaml"] {
+        assert!(run.stdout.contains(&format!("\n### `{path}` (")), "{path}");
+    }
+}
+
+#[test]
+fn markdown_without_findings_is_the_summary_only() {
+    let run = cofferdam(
+        &fixtures(),
+        &[
+            "check",
+            "nonroot.Dockerfile",
+            "--select",
+            "USR001",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout,
+        "## cofferdam\n\nno findings in 1 file checked\n"
+    );
+}
+
+/// `audit`'s containers are a table with their findings and how they run.
+#[test]
+fn markdown_lists_audited_containers() {
+    let inspect = fixtures().join("inspect/engine-26.1/container-insecure.json");
+    let run = cofferdam(
+        &fixtures(),
+        &[
+            "audit",
+            "--inspect",
+            inspect.to_str().unwrap(),
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(!run.stdout.contains("SECRET_TOKEN=dummy"), "{}", run.stdout);
+    let table = run
+        .stdout
+        .split("\n### Containers\n\n")
+        .nth(1)
+        .expect("a containers section");
+    let lines: Vec<&str> = table
+        .lines()
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    assert_eq!(
+        lines[0],
+        "| container | id | findings | settings and runtime |"
+    );
+    assert_eq!(
+        lines.len(),
+        3,
+        "header, alignment and one container:\n{table}"
+    );
+    let cells: Vec<&str> = lines[2].split(" | ").collect();
+    assert!(cells[0].starts_with("| `"), "{}", lines[2]);
+    assert!(
+        cells[2].contains("critical") || cells[2].contains("high"),
+        "{}",
+        lines[2]
+    );
 }

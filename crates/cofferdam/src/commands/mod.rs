@@ -96,6 +96,7 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
                     crate::args::CheckFormat::Sarif => crate::resolve::OutputFormat::Sarif,
                     crate::args::CheckFormat::Junit => crate::resolve::OutputFormat::Junit,
                     crate::args::CheckFormat::Github => crate::resolve::OutputFormat::Github,
+                    crate::args::CheckFormat::Markdown => crate::resolve::OutputFormat::Markdown,
                 },
                 fail_on: args.fail_on,
                 color: match args.color {

@@ -11,6 +11,7 @@ pub(crate) mod html;
 mod human;
 mod json;
 mod junit;
+mod markdown;
 pub(crate) mod network_svg;
 pub(crate) mod rules;
 mod sarif;
@@ -34,6 +35,7 @@ pub(crate) fn print_report(
         OutputFormat::Sarif => sarif::print(report, out),
         OutputFormat::Junit => junit::print(report, settings, out),
         OutputFormat::Github => github::print(report, settings, out),
+        OutputFormat::Markdown => markdown::print(report, out),
     }
 }
 
