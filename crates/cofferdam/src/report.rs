@@ -77,6 +77,8 @@ pub(crate) struct Report {
     pub(crate) notes: Vec<String>,
     /// Findings silenced by inline suppressions.
     pub(crate) suppressed: usize,
+    /// Index into `files` by name, for [`Report::add`].
+    file_index: std::collections::HashMap<String, usize>,
 }
 
 /// One reviewed container: findings are matched to it by `Diagnostic::service`.
@@ -166,6 +168,60 @@ impl Report {
         match item {
             Item::Error(error) => (error.path.as_str(), error.start, 0),
             Item::Finding(finding) => (self.path(finding), finding.start, 1),
+        }
+    }
+
+    /// The exit status the contract gives this report: an error wins, then any finding at or
+    /// above `fail_on` (none when `None`, as `report` without `--fail-on`).
+    pub(crate) fn exit_status(&self, fail_on: Option<Severity>) -> crate::exit::ExitStatus {
+        if !self.errors.is_empty() {
+            crate::exit::ExitStatus::Error
+        } else if fail_on.is_some_and(|threshold| {
+            self.findings
+                .iter()
+                .any(|finding| finding.diagnostic.severity >= threshold)
+        }) {
+            crate::exit::ExitStatus::Failure
+        } else {
+            crate::exit::ExitStatus::Success
+        }
+    }
+
+    /// Adds one linted source: the file (merged with an earlier one of the same name, as a file
+    /// reached by two compose projects is), its syntax errors and its findings with positions.
+    pub(crate) fn add(&mut self, source: SourceFile, result: cofferdam_linter::LintResult) {
+        let index = if let Some(&index) = self.file_index.get(source.name()) {
+            self.files[index].redactions.extend(result.redactions);
+            index
+        } else {
+            let index = self.files.len();
+            self.file_index.insert(source.name().to_owned(), index);
+            self.files.push(CheckedFile {
+                source,
+                redactions: result.redactions,
+            });
+            index
+        };
+        let source = &self.files[index].source;
+        for error in result.errors {
+            self.errors.push(FileError {
+                path: source.name().to_owned(),
+                file: Some(index),
+                range: Some(error.range),
+                located: true,
+                start: source.line_column(error.range.start()),
+                end: source.line_column(error.range.end()),
+                kind: ErrorKind::Syntax,
+                message: error.message,
+            });
+        }
+        for diagnostic in result.diagnostics {
+            self.findings.push(Finding {
+                file: index,
+                start: source.line_column(diagnostic.range.start()),
+                end: source.line_column(diagnostic.range.end()),
+                diagnostic,
+            });
         }
     }
 

@@ -24,9 +24,7 @@ use cofferdam_linter::{LintResult, lint_host, lint_inspect};
 
 use crate::exit::ExitStatus;
 use crate::printer;
-use crate::report::{
-    CheckedFile, ContainerSummary, Effective, ErrorKind, FileError, Finding, Report,
-};
+use crate::report::{ContainerSummary, Effective, ErrorKind, FileError, Report};
 use crate::resolve::CheckSettings;
 
 /// What `audit` runs with.
@@ -180,23 +178,15 @@ pub(crate) fn audit(settings: &AuditSettings, out: &mut dyn Write) -> Result<Exi
         }
     }
 
-    add_results(&mut report, results);
+    for (source, result) in results {
+        report.add(source, result);
+    }
     report.sort();
     if report.files.is_empty() && report.errors.is_empty() && !settings.output.quiet {
         eprintln!("cofferdam: no containers to review (`--all` includes stopped ones)");
     }
     printer::print_report(&report, &settings.output, out)?;
-    Ok(if !report.errors.is_empty() {
-        ExitStatus::Error
-    } else if report
-        .findings
-        .iter()
-        .any(|finding| finding.diagnostic.severity >= settings.output.fail_on)
-    {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(report.exit_status(Some(settings.output.fail_on)))
 }
 
 /// The rule about the daemon's missing default ulimits.
@@ -285,36 +275,5 @@ fn io_error(error: crate::loader::ReadError) -> FileError {
         end: start,
         kind: ErrorKind::Io,
         message: error.message,
-    }
-}
-
-/// Adds each source's findings and errors to the report, as `check` does.
-fn add_results(report: &mut Report, results: Vec<(SourceFile, LintResult)>) {
-    for (source, result) in results {
-        let index = report.files.len();
-        for error in result.errors {
-            report.errors.push(FileError {
-                path: source.name().to_owned(),
-                file: Some(index),
-                range: Some(error.range),
-                located: true,
-                start: source.line_column(error.range.start()),
-                end: source.line_column(error.range.end()),
-                kind: ErrorKind::Syntax,
-                message: error.message,
-            });
-        }
-        for diagnostic in result.diagnostics {
-            report.findings.push(Finding {
-                file: index,
-                start: source.line_column(diagnostic.range.start()),
-                end: source.line_column(diagnostic.range.end()),
-                diagnostic,
-            });
-        }
-        report.files.push(CheckedFile {
-            source,
-            redactions: result.redactions,
-        });
     }
 }

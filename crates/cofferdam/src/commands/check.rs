@@ -25,7 +25,7 @@ use crate::discover::{self, FileKind};
 use crate::exit::ExitStatus;
 use crate::loader::{self, Disk};
 use crate::printer;
-use crate::report::{CheckedFile, ErrorKind, FileError, Finding, Report};
+use crate::report::{ErrorKind, FileError, Report};
 use crate::resolve::{CheckSettings, InputPath};
 
 /// Runs below this many files finish before a progress bar would be worth drawing.
@@ -56,21 +56,7 @@ pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<Exi
         );
     }
     printer::print_report(&report, settings, out)?;
-    Ok(exit_status(&report, settings))
-}
-
-fn exit_status(report: &Report, settings: &CheckSettings) -> ExitStatus {
-    if !report.errors.is_empty() {
-        ExitStatus::Error
-    } else if report
-        .findings
-        .iter()
-        .any(|finding| finding.diagnostic.severity >= settings.fail_on)
-    {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    }
+    Ok(report.exit_status(Some(settings.fail_on)))
 }
 
 /// The outcome of reading one input.
@@ -169,7 +155,6 @@ pub(crate) fn run(settings: &CheckSettings) -> Report {
         .sum();
     report.findings.reserve(findings);
     report.files.reserve(linted.len());
-    let mut indices: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (source, mut result) in linted {
         if let Some(style) = CommentStyle::for_path(source.name()) {
             let outcome = suppress::apply(
@@ -193,38 +178,7 @@ pub(crate) fn run(settings: &CheckSettings) -> Report {
         }
         // A file can be reached twice (an `extends` target that is also a compose file of its
         // own); its findings are merged and duplicates dropped after sorting.
-        let index = if let Some(&index) = indices.get(source.name()) {
-            report.files[index].redactions.extend(result.redactions);
-            index
-        } else {
-            let index = report.files.len();
-            indices.insert(source.name().to_owned(), index);
-            report.files.push(CheckedFile {
-                source: source.clone(),
-                redactions: result.redactions,
-            });
-            index
-        };
-        for error in result.errors {
-            report.errors.push(FileError {
-                path: source.name().to_owned(),
-                file: Some(index),
-                range: Some(error.range),
-                located: true,
-                start: source.line_column(error.range.start()),
-                end: source.line_column(error.range.end()),
-                kind: ErrorKind::Syntax,
-                message: error.message,
-            });
-        }
-        for diagnostic in result.diagnostics {
-            report.findings.push(Finding {
-                file: index,
-                start: source.line_column(diagnostic.range.start()),
-                end: source.line_column(diagnostic.range.end()),
-                diagnostic,
-            });
-        }
+        report.add(source, result);
     }
     report.sort();
     report

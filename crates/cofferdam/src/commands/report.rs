@@ -138,18 +138,7 @@ pub(crate) fn report(settings: &ReportSettings, out: &mut dyn Write) -> Result<E
     )
     .context("cannot write to standard output")?;
 
-    Ok(if !report.errors.is_empty() {
-        ExitStatus::Error
-    } else if settings.fail_on.is_some_and(|threshold| {
-        report
-            .findings
-            .iter()
-            .any(|finding| finding.diagnostic.severity >= threshold)
-    }) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(report.exit_status(settings.fail_on))
 }
 
 /// Who reaches whom, as `cofferdam graph` lists it: `a <-> b` through a network or a shared

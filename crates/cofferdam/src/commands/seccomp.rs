@@ -156,17 +156,7 @@ pub(crate) fn lint_files(settings: &LintSettings, out: &mut dyn Write) -> Result
         resolver: None,
     };
     printer::print_report(&report, &printing, out)?;
-    Ok(if !report.errors.is_empty() {
-        ExitStatus::Error
-    } else if report
-        .findings
-        .iter()
-        .any(|finding| finding.diagnostic.severity >= settings.fail_on)
-    {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(report.exit_status(Some(settings.fail_on)))
 }
 
 fn lint_one(path: &Path, options: &LintOptions, report: &mut Report) {
