@@ -336,17 +336,7 @@ pub(crate) fn apply_flags(settings: Settings, flags: &Flags) -> Result<Settings,
         .with_selection(&[], &flags.extend_select, &flags.ignore)
         .map_err(|error| format!("invalid rule selection: {error}"))?;
     for value in &flags.severity_override {
-        let Some((key, severity)) = value.split_once('=') else {
-            return Err(format!(
-                "invalid --severity-override `{value}`: expected KEY=SEVERITY, e.g. latest-tag=high"
-            ));
-        };
-        let severity: Severity = severity.trim().parse().map_err(|message: String| {
-            format!("invalid --severity-override `{value}`: {message}")
-        })?;
-        settings = settings
-            .with_severity(key.trim(), severity)
-            .map_err(|error| format!("invalid --severity-override `{value}`: {error}"))?;
+        settings = crate::resolve::apply_override(settings, value)?;
     }
     if let Some(retries) = flags.restart_max_retries {
         settings.restart_max_retries = retries;

@@ -6,7 +6,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use cofferdam_diagnostics::{Category, Severity};
 use cofferdam_linter::Settings;
 use cofferdam_linter::rules::RULES;
@@ -62,17 +62,12 @@ pub(crate) enum RulesOutput {
 }
 
 pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
-    let linter = Settings::default()
-        .with_selection(&args.select, &args.extend_select, &args.ignore)
-        .map_err(|error| {
-            let hint = suggest::did_you_mean(&error.0, selector_candidates());
-            anyhow!("{error}{hint}")
-        })
-        .context("invalid rule selection")?;
-    let mut linter = args
-        .severity_override
-        .iter()
-        .try_fold(linter, |settings, value| apply_override(settings, value))?;
+    let mut linter = selection(
+        &args.select,
+        &args.extend_select,
+        &args.ignore,
+        &args.severity_override,
+    )?;
     if let Some(retries) = args.restart_max_retries {
         linter.restart_max_retries = retries;
     }
@@ -106,24 +101,8 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
             .and_then(|config| config.require_reason())
             .unwrap_or(false);
 
-    let format = match args.format {
-        CheckFormat::Human => OutputFormat::Human,
-        CheckFormat::Concise => OutputFormat::Concise,
-        CheckFormat::Json => OutputFormat::Json,
-        CheckFormat::Sarif => OutputFormat::Sarif,
-        CheckFormat::Junit => OutputFormat::Junit,
-        CheckFormat::Github => OutputFormat::Github,
-        CheckFormat::Markdown => OutputFormat::Markdown,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        // https://no-color.org: a non-empty NO_COLOR disables colour unless it was asked for.
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
+    let format = OutputFormat::from(args.format);
+    let color = use_color(args.color);
     // With no paths, the current directory is checked, unless `-f` files say what to check.
     let paths = if args.paths.is_empty() && args.compose_files.is_empty() {
         vec![PathBuf::from(".")]
@@ -162,34 +141,14 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
 /// The output and selection of a review command other than `check` (`audit`), as `check`
 /// resolves them; there are no paths.
 pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
-    let linter = Settings::default()
-        .with_selection(&args.select, &args.extend_select, &args.ignore)
-        .map_err(|error| {
-            let hint = suggest::did_you_mean(&error.0, selector_candidates());
-            anyhow!("{error}{hint}")
-        })
-        .context("invalid rule selection")?;
-    let linter = args
-        .severity_override
-        .iter()
-        .try_fold(linter, |settings, value| apply_override(settings, value))?;
-    let format = match args.format {
-        CheckFormat::Human => OutputFormat::Human,
-        CheckFormat::Concise => OutputFormat::Concise,
-        CheckFormat::Json => OutputFormat::Json,
-        CheckFormat::Sarif => OutputFormat::Sarif,
-        CheckFormat::Junit => OutputFormat::Junit,
-        CheckFormat::Github => OutputFormat::Github,
-        CheckFormat::Markdown => OutputFormat::Markdown,
-    };
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    };
+    let linter = selection(
+        &args.select,
+        &args.extend_select,
+        &args.ignore,
+        &args.severity_override,
+    )?;
+    let format = OutputFormat::from(args.format);
+    let color = use_color(args.color);
     Ok(CheckSettings {
         inputs: Vec::new(),
         stdin_filename: String::new(),
@@ -213,19 +172,69 @@ pub(crate) fn rules_output(args: &RulesArgs) -> RulesOutput {
     }
 }
 
-fn apply_override(settings: Settings, value: &str) -> Result<Settings> {
+impl From<CheckFormat> for OutputFormat {
+    fn from(format: CheckFormat) -> Self {
+        match format {
+            CheckFormat::Human => OutputFormat::Human,
+            CheckFormat::Concise => OutputFormat::Concise,
+            CheckFormat::Json => OutputFormat::Json,
+            CheckFormat::Sarif => OutputFormat::Sarif,
+            CheckFormat::Junit => OutputFormat::Junit,
+            CheckFormat::Github => OutputFormat::Github,
+            CheckFormat::Markdown => OutputFormat::Markdown,
+        }
+    }
+}
+
+/// Whether to colour human output. <https://no-color.org>: a non-empty `NO_COLOR` disables
+/// colour unless it was asked for.
+pub(crate) fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// `--select`, `--extend-select`, `--ignore` and `--severity-override` on the defaults.
+fn selection(
+    select: &[String],
+    extend_select: &[String],
+    ignore: &[String],
+    overrides: &[String],
+) -> Result<Settings> {
+    let linter = Settings::default()
+        .with_selection(select, extend_select, ignore)
+        .map_err(|error| {
+            let hint = suggest::did_you_mean(&error.0, selector_candidates());
+            anyhow!("{error}{hint}")
+        })
+        .context("invalid rule selection")?;
+    overrides.iter().try_fold(linter, |settings, value| {
+        apply_override(settings, value).map_err(|message| anyhow!(message))
+    })
+}
+
+/// One `--severity-override KEY=SEVERITY` on `settings`; the message says what was expected,
+/// with a "did you mean" for a misspelt rule.
+pub(crate) fn apply_override(settings: Settings, value: &str) -> Result<Settings, String> {
     let Some((key, severity)) = value.split_once('=') else {
-        bail!("invalid --severity-override `{value}`: expected KEY=SEVERITY, e.g. latest-tag=high");
+        return Err(format!(
+            "invalid --severity-override `{value}`: expected KEY=SEVERITY, e.g. latest-tag=high"
+        ));
     };
     let severity: Severity = severity
         .trim()
         .parse()
-        .map_err(|message: String| anyhow!("invalid --severity-override `{value}`: {message}"))?;
+        .map_err(|message: String| format!("invalid --severity-override `{value}`: {message}"))?;
     settings
         .with_severity(key.trim(), severity)
         .map_err(|error| {
             let hint = suggest::did_you_mean(&error.0, selector_candidates());
-            anyhow!("invalid --severity-override `{value}`: {error}{hint}")
+            format!("invalid --severity-override `{value}`: {error}{hint}")
         })
 }
 

@@ -89,24 +89,9 @@ pub(crate) fn run(command: Command) -> Result<ExitStatus> {
             let settings = seccomp::LintSettings {
                 profiles: args.profiles,
                 container: seccomp_container(args.container),
-                format: match args.format {
-                    crate::args::CheckFormat::Human => crate::resolve::OutputFormat::Human,
-                    crate::args::CheckFormat::Concise => crate::resolve::OutputFormat::Concise,
-                    crate::args::CheckFormat::Json => crate::resolve::OutputFormat::Json,
-                    crate::args::CheckFormat::Sarif => crate::resolve::OutputFormat::Sarif,
-                    crate::args::CheckFormat::Junit => crate::resolve::OutputFormat::Junit,
-                    crate::args::CheckFormat::Github => crate::resolve::OutputFormat::Github,
-                    crate::args::CheckFormat::Markdown => crate::resolve::OutputFormat::Markdown,
-                },
+                format: args.format.into(),
                 fail_on: args.fail_on,
-                color: match args.color {
-                    crate::args::ColorChoice::Always => true,
-                    crate::args::ColorChoice::Never => false,
-                    crate::args::ColorChoice::Auto => {
-                        std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                            && std::io::IsTerminal::is_terminal(&std::io::stdout())
-                    }
-                },
+                color: resolve::use_color(args.color),
                 quiet: args.quiet,
             };
             seccomp::lint_files(&settings, &mut out)?
