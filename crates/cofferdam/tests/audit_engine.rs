@@ -11,28 +11,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const IMAGE: &str = "local/busybox:test";
-
-fn engine_ready() -> bool {
-    match Command::new("docker")
-        .args(["image", "inspect", IMAGE])
-        .output()
-    {
-        Ok(output) if output.status.success() => true,
-        outcome => {
-            let why = match outcome {
-                Ok(output) => String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-                Err(error) => error.to_string(),
-            };
-            assert!(
-                std::env::var("CI").map_or(true, |value| value != "true"),
-                "the Docker engine or {IMAGE} is not available ({why}), and CI=true: this test must not pass without it"
-            );
-            eprintln!("SKIPPED: the Docker engine or {IMAGE} is not available: {why}");
-            false
-        }
-    }
-}
+mod common;
+use common::IMAGE;
 
 /// Removes the test's containers however the test ends.
 struct Containers(Vec<String>);
@@ -76,7 +56,7 @@ fn audit(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
 
 #[test]
 fn hardened_and_insecure_containers_get_exactly_their_findings() {
-    if !engine_ready() {
+    if !common::image_ready() {
         return;
     }
     let suffix = std::process::id();
@@ -227,7 +207,7 @@ fn hardened_and_insecure_containers_get_exactly_their_findings() {
 /// no user-namespace remapping and no live restore, which `docker info` says.
 #[test]
 fn the_daemon_is_reviewed_on_its_host() {
-    if !engine_ready() {
+    if !common::image_ready() {
         return;
     }
     let (code, stdout, stderr) = audit(&["--select", "DMN005,DMN007", "--format", "json"], &[]);
@@ -373,7 +353,7 @@ impl Containers {
 /// confirms on a container without them cite the evidence. `--filter label=…` selects both.
 #[test]
 fn a_parent_cgroup_and_the_process_state_correct_the_findings() {
-    if !engine_ready() {
+    if !common::image_ready() {
         return;
     }
     let privileged_host = nix_is_root() && v1_controller("memory").is_dir();
@@ -813,7 +793,7 @@ fn docker(args: &[&str]) {
 /// the project — `web` is published and shares `back` with the data store `db`.
 #[test]
 fn a_live_compose_project_is_judged_as_a_project() {
-    if !engine_ready() {
+    if !common::image_ready() {
         return;
     }
     let project = format!("cofferdamshop{}", std::process::id());

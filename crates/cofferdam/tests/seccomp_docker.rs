@@ -10,37 +10,20 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-const IMAGE: &str = "local/busybox:test";
+mod common;
+use common::IMAGE;
+
 const BUSYBOX: &str = "/bin/busybox";
 /// What the container runs: a line of output, a directory made, a directory listed.
 const SCRIPT: &str = "echo hello; mkdir /tmp/made && ls -d /tmp/made && ls / >/dev/null";
 
-fn skip_or_fail(why: &str) -> bool {
-    assert!(
-        std::env::var("CI").map_or(true, |value| value != "true"),
-        "{why}, and CI=true: this test must not pass without it"
-    );
-    eprintln!("SKIPPED: {why}");
-    false
-}
-
 /// Whether the engine, the image and busybox on the host are all here.
 fn ready() -> bool {
-    let engine = Command::new("docker")
-        .args(["image", "inspect", IMAGE])
-        .output();
-    match engine {
-        Ok(output) if output.status.success() => {}
-        Ok(output) => {
-            return skip_or_fail(&format!(
-                "the Docker engine or the image {IMAGE} is not available ({})",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        Err(error) => return skip_or_fail(&format!("docker cannot be run: {error}")),
+    if !common::image_ready() {
+        return false;
     }
     if !Path::new(BUSYBOX).exists() {
-        return skip_or_fail(&format!("{BUSYBOX} (busybox-static) is not installed"));
+        return common::skip_or_fail(&format!("{BUSYBOX} (busybox-static) is not installed"));
     }
     true
 }

@@ -12,33 +12,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn skip_or_fail(why: &str) {
-    assert!(
-        std::env::var("CI").map_or(true, |value| value != "true"),
-        "{why}, and CI=true: this test must not pass without it"
-    );
-    eprintln!("SKIPPED: {why}");
-}
-
-fn engine_ready() -> bool {
-    match Command::new("docker")
-        .args(["version", "--format", "{{.Server.Version}}"])
-        .output()
-    {
-        Ok(output) if output.status.success() => true,
-        Ok(output) => {
-            skip_or_fail(&format!(
-                "the Docker engine is not reachable ({})",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-            false
-        }
-        Err(error) => {
-            skip_or_fail(&format!("docker cannot be run: {error}"));
-            false
-        }
-    }
-}
+mod common;
 
 /// The test image; removed when dropped.
 struct Image(String);
@@ -405,7 +379,7 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn self_reports_what_each_container_was_given() {
-    if !engine_ready() {
+    if !common::engine_ready() {
         return;
     }
     let unique = format!(
