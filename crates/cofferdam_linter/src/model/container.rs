@@ -513,6 +513,11 @@ pub struct ContainerSpec {
     /// Inspect output only: the container carries Compose's labels, so its settings are changed
     /// in a compose file (messages use compose keys) rather than in a `docker run` command.
     pub managed_by_compose: bool,
+    /// The image's own user, health check and environment are already merged into `user`,
+    /// `healthcheck` and `environment` (the engine does so when it creates a container, so
+    /// inspect output has them): an empty user is root and a missing check is missing from the
+    /// image too, rather than unknown.
+    pub image_settings_merged: bool,
 }
 
 impl ContainerSpec {
@@ -550,6 +555,7 @@ impl ContainerSpec {
             depends_on: Vec::new(),
             notes: Vec::new(),
             managed_by_compose: false,
+            image_settings_merged: false,
         }
     }
 

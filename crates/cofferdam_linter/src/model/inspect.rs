@@ -502,6 +502,7 @@ fn container(object: &Node, engine: &EngineContext) -> InspectedContainer {
         working_dir: label("com.docker.compose.project.working_dir"),
     });
     spec.managed_by_compose = compose.is_some();
+    spec.image_settings_merged = true;
     // Compose v2 records `depends_on` as `db:service_started:false,cache:service_healthy:true`.
     if compose.is_some()
         && let Some(node) = labels.and_then(|labels| labels.get("com.docker.compose.depends_on"))

@@ -3,7 +3,6 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
-use crate::model::container::SpecSource;
 use crate::rules::image::{ImageOrigin, image_origin};
 use crate::rules::{ContainerContext, DockerfileContext};
 
@@ -106,8 +105,8 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
         }
         return;
     }
-    // The engine merged the image's check into the inspected configuration: none is none.
-    if spec.source == SpecSource::Inspect {
+    // The image's check is merged into this configuration (inspect output): none is none.
+    if spec.image_settings_merged {
         out.push(
             ctx.diagnostic(
                 MissingHealthcheck::META,

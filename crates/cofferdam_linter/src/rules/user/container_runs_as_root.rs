@@ -4,7 +4,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, Severity, TextRange, declare_rule};
 
 use crate::model::ImageRef;
-use crate::model::container::{SpecSource, is_root_user, is_variable};
+use crate::model::container::{is_root_user, is_variable};
 use crate::rules::ContainerContext;
 use crate::rules::image::{ImageOrigin, image_origin};
 use crate::rules::user::missing_user::is_nonroot_base;
@@ -90,8 +90,8 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     let spec = ctx.spec;
-    if spec.source == SpecSource::Inspect {
-        inspected(ctx, out);
+    if spec.image_settings_merged {
+        merged(ctx, out);
         return;
     }
     if let Some(user) = spec
@@ -173,7 +173,8 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
 
 /// A container as the engine reports it: `Config.User` already holds the image's `USER` when
 /// the container sets none (the engine merges it in at creation), so empty means root.
-fn inspected(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
+/// A user setting with the image's already merged in (inspect output): empty is root.
+fn merged(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     let spec = ctx.spec;
     let (range, message) = match &spec.user {
         Some(user) if !user.value.trim().is_empty() => {
