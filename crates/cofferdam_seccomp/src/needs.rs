@@ -129,6 +129,24 @@ enum Watch {
     Always(u32, &'static str),
 }
 
+/// `setuid`-like calls taking `count` uids.
+const fn uids(count: usize) -> Watch {
+    Watch::SetIds {
+        count,
+        group: false,
+    }
+}
+
+/// `setgid`-like calls taking `count` gids.
+const fn gids(count: usize) -> Watch {
+    Watch::SetIds { count, group: true }
+}
+
+/// `open`-like calls: see [`Watch::Open`].
+const fn open(at: bool, path: usize, flags: Option<usize>) -> Watch {
+    Watch::Open { at, path, flags }
+}
+
 const WATCHED: &[(&str, Watch)] = &[
     ("bind", Watch::Bind),
     ("socket", Watch::Socket),
@@ -136,100 +154,24 @@ const WATCHED: &[(&str, Watch)] = &[
     ("lchown", Watch::Chown { ids: 1 }),
     ("fchown", Watch::Chown { ids: 1 }),
     ("fchownat", Watch::Chown { ids: 2 }),
-    (
-        "setuid",
-        Watch::SetIds {
-            count: 1,
-            group: false,
-        },
-    ),
-    (
-        "setreuid",
-        Watch::SetIds {
-            count: 2,
-            group: false,
-        },
-    ),
-    (
-        "setresuid",
-        Watch::SetIds {
-            count: 3,
-            group: false,
-        },
-    ),
-    (
-        "setfsuid",
-        Watch::SetIds {
-            count: 1,
-            group: false,
-        },
-    ),
-    (
-        "setgid",
-        Watch::SetIds {
-            count: 1,
-            group: true,
-        },
-    ),
-    (
-        "setregid",
-        Watch::SetIds {
-            count: 2,
-            group: true,
-        },
-    ),
-    (
-        "setresgid",
-        Watch::SetIds {
-            count: 3,
-            group: true,
-        },
-    ),
-    (
-        "setfsgid",
-        Watch::SetIds {
-            count: 1,
-            group: true,
-        },
-    ),
+    ("setuid", uids(1)),
+    ("setreuid", uids(2)),
+    ("setresuid", uids(3)),
+    ("setfsuid", uids(1)),
+    ("setgid", gids(1)),
+    ("setregid", gids(2)),
+    ("setresgid", gids(3)),
+    ("setfsgid", gids(1)),
     ("setgroups", Watch::SetGroups),
     ("kill", Watch::Kill),
     ("tkill", Watch::Kill),
     ("tgkill", Watch::Kill),
     ("mknod", Watch::Mknod { mode: 1 }),
     ("mknodat", Watch::Mknod { mode: 2 }),
-    (
-        "open",
-        Watch::Open {
-            at: false,
-            path: 0,
-            flags: Some(1),
-        },
-    ),
-    (
-        "openat",
-        Watch::Open {
-            at: true,
-            path: 1,
-            flags: Some(2),
-        },
-    ),
-    (
-        "openat2",
-        Watch::Open {
-            at: true,
-            path: 1,
-            flags: Some(usize::MAX),
-        },
-    ),
-    (
-        "creat",
-        Watch::Open {
-            at: false,
-            path: 0,
-            flags: None,
-        },
-    ),
+    ("open", open(false, 0, Some(1))),
+    ("openat", open(true, 1, Some(2))),
+    ("openat2", open(true, 1, Some(usize::MAX))),
+    ("creat", open(false, 0, None)),
     (
         "chmod",
         Watch::Chmod {
