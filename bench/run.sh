@@ -374,7 +374,9 @@ EOF
             HAVE_CD_C=0
             C_CD_NOTE="cannot tell whether cofferdam read the compose files: $CD_C_SANITY; $(head -c 200 "$WORK/cofferdam-compose.err" | tr '\n' ' ')"
             loud "" "$C_CD_NOTE" "cofferdam is NOT MEASURED on compose files; only compose-lint and cat are timed" ""
-        elif (( probe_rc > 1 || probe_checked != 1 )); then
+        # At least the file itself: a project also reports its `.env` or `extends` files when
+        # they have findings of their own.
+        elif (( probe_rc > 1 || probe_checked < 1 )); then
             HAVE_CD_C=0
             C_CD_NOTE="\`cofferdam check --format json FILE\` on one compose file exited $probe_rc with files_checked $probe_checked: $(head -c 200 "$WORK/c_probe.err" | tr '\n' ' ')"
             loud "" "$C_CD_NOTE" "cofferdam is NOT MEASURED on compose files; only compose-lint and cat are timed" ""
