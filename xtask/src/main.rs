@@ -2,12 +2,14 @@
 //!
 //! `cargo xtask generate` writes the documentation that is generated from the code — one page
 //! per rule and an index (`docs/rules/`, from the rule registry), the command-line reference
-//! (`docs/cli.md`) and man pages (`docs/man/`, both from the clap command tree) — and `cargo
+//! (`docs/cli.md`) and man pages (`docs/man/`, both from the clap command tree), the
+//! configuration reference (`docs/configuration.md`, from the key tables) — and `cargo
 //! xtask check` (or `generate --check`) fails, naming each stale file, when the committed files
 //! differ from what would be generated. The test `committed_docs_are_up_to_date` runs the same
 //! check under `cargo test --workspace`, so CI fails on stale docs.
 
 mod cli;
+mod config;
 mod generated;
 mod rules;
 
@@ -31,7 +33,7 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Write docs/rules/, docs/cli.md and docs/man/ from the code.
+    /// Write docs/rules/, docs/cli.md, docs/man/ and docs/configuration.md from the code.
     Generate {
         /// Write nothing; fail when a committed file differs from what would be generated.
         #[arg(long)]
@@ -54,6 +56,7 @@ fn generate_all() -> Result<Generated> {
     let mut generated = Generated::default();
     rules::generate(&mut generated);
     cli::generate(&mut generated)?;
+    config::generate(&mut generated);
     Ok(generated)
 }
 

@@ -131,6 +131,19 @@ fn page(meta: &RuleMeta) -> String {
             )
         }
     );
+    let thresholds: Vec<String> = cofferdam_linter::settings::SETTINGS
+        .iter()
+        .filter(|setting| setting.rules.contains(&meta.name))
+        .map(|setting| format!("`{}` (default `{}`)", setting.key, setting.default))
+        .collect();
+    if !thresholds.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nThresholds, in `cofferdam.toml`'s `[settings]`: {} (see the \
+             [configuration reference](../configuration.md#settings)).",
+            thresholds.join(", ")
+        );
+    }
     if commentable(meta) {
         let _ = writeln!(
             out,

@@ -21,6 +21,8 @@
 //!
 //! [settings]
 //! restart-max-retries = 5
+//! memory-ceiling = "2g"
+//! allowed-registries = ["registry.example.com", "docker.io/library"]
 //! allowed-capabilities = { vpn = ["NET_ADMIN"] }
 //!
 //! [[overrides]]
@@ -28,7 +30,9 @@
 //! ignore = ["container-runs-as-root"]
 //! ```
 //!
-//! Unknown keys and values are errors that name the file, line and column.
+//! Unknown keys and values are errors that name the file, line and column. The keys are
+//! documented once, in [`KEYS`] and the linter's `SETTINGS`, from which `cargo xtask
+//! generate` writes `docs/configuration.md`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -56,18 +60,11 @@ struct ConfigFile {
     require_reason: Option<bool>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Thresholds, checked key by key against the linter's `SETTINGS`.
     #[serde(default)]
-    settings: SettingsSection,
+    settings: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     overrides: Vec<Override>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct SettingsSection {
-    restart_max_retries: Option<u32>,
-    #[serde(default)]
-    allowed_capabilities: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -279,25 +276,21 @@ impl Config {
                     Self::error_at(&self.source, key.span().start, error.to_string())
                 })?;
         }
-        if let Some(retries) = self.file.settings.restart_max_retries {
-            settings.restart_max_retries = retries;
+        for (key, value) in &self.file.settings {
+            let json = serde_json::to_value(value.get_ref()).map_err(|error| {
+                Self::error_at(&self.source, value.span().start, error.to_string())
+            })?;
+            settings
+                .apply_setting(key.get_ref(), &json)
+                .map_err(|message| {
+                    let at = if message.starts_with("unknown setting") {
+                        key.span().start
+                    } else {
+                        value.span().start
+                    };
+                    Self::error_at(&self.source, at, message)
+                })?;
         }
-        settings.allowed_capabilities = self
-            .file
-            .settings
-            .allowed_capabilities
-            .iter()
-            .map(|(service, caps)| {
-                let caps = caps
-                    .iter()
-                    .map(|cap| {
-                        let upper = cap.trim().to_ascii_uppercase();
-                        upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned()
-                    })
-                    .collect();
-                (service.clone(), caps)
-            })
-            .collect();
         apply_flags(settings, flags).map_err(|message| ConfigError {
             path: "command line".to_owned(),
             line: 1,
@@ -525,6 +518,118 @@ mod tests {
         assert!(cli.is_enabled(meta("IMG003")));
         assert!(!cli.is_enabled(meta("USR001")));
         assert_eq!(cli.restart_max_retries, 2);
+    }
+
+    /// The fields serde expects, from the message it gives for an unknown one.
+    fn expected_fields<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        probe: &str,
+    ) -> Vec<String> {
+        let error = toml::from_str::<T>(probe).unwrap_err();
+        let message = error.message();
+        let (_, list) = message
+            .split_once("expected one of ")
+            .unwrap_or_else(|| panic!("{message}"));
+        list.split(", ")
+            .map(|field| field.trim().trim_matches('`').to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_key_reference_lists_exactly_the_accepted_keys() {
+        use cofferdam::config_keys::KEYS;
+        let documented = |prefix: Option<&str>| -> Vec<String> {
+            let mut keys: Vec<String> = KEYS
+                .iter()
+                .filter_map(|doc| match (prefix, doc.key.split_once('.')) {
+                    (None, None) => Some(doc.key.to_owned()),
+                    (Some(prefix), Some((table, key))) if table == prefix => Some(key.to_owned()),
+                    _ => None,
+                })
+                .collect();
+            keys.sort();
+            keys
+        };
+        let mut top = expected_fields::<ConfigFile>("not-a-key = 1\n");
+        top.sort();
+        assert_eq!(top, documented(None));
+        let mut entry = expected_fields::<ConfigFile>("[[overrides]]\nnot-a-key = 1\n");
+        entry.sort();
+        assert_eq!(entry, documented(Some("overrides")));
+        // Every documented example is accepted where it belongs.
+        for doc in KEYS {
+            let text = match doc.key.split_once('.') {
+                None if doc.key == "overrides" => format!("overrides = {}\n", doc.example),
+                None => format!("{} = {}\n", doc.key, doc.example),
+                Some((_, "paths")) => format!("[[overrides]]\npaths = {}\n", doc.example),
+                Some((_, key)) => {
+                    format!("[[overrides]]\npaths = [\"x\"]\n{key} = {}\n", doc.example)
+                }
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let path = write(dir.path(), &text);
+            Config::load(&path).unwrap_or_else(|error| panic!("{}: {error}", doc.key));
+        }
+    }
+
+    #[test]
+    fn the_generated_reference_example_loads() {
+        let reference = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/configuration.md"
+        ))
+        .unwrap();
+        let (_, rest) = reference.split_once("```toml\n").expect("an example");
+        let (example, _) = rest.split_once("```").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), example);
+        let config = Config::load(&path).unwrap_or_else(|error| panic!("{error}"));
+        let settings = config
+            .settings(
+                &dir.path().join("legacy/compose.yaml"),
+                &Flags::default(),
+                false,
+            )
+            .unwrap();
+        assert_eq!(settings.restart_max_retries, 5);
+        assert!(settings.memory_ceiling.is_some());
+    }
+
+    #[test]
+    fn thresholds_are_checked_where_they_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "[settings]\nmemory-ceiling = \"2g\"\nallowed-registries = [\"registry.example.com\"]\n",
+        );
+        let settings = Config::load(&path)
+            .unwrap()
+            .settings(&dir.path().join("compose.yaml"), &Flags::default(), false)
+            .unwrap();
+        assert_eq!(settings.memory_ceiling, Some(2 << 30));
+        assert_eq!(settings.allowed_registries, ["registry.example.com"]);
+
+        let path = write(dir.path(), "[settings]\nmemory-ceiling = \"big\"\n");
+        let error = Config::load(&path).unwrap_err();
+        assert_eq!((error.line, error.column), (2, 18), "{error}");
+        let path = write(dir.path(), "[settings]\n\nmemory-limit = \"2g\"\n");
+        let error = Config::load(&path).unwrap_err();
+        assert_eq!((error.line, error.column), (3, 1), "{error}");
+        assert!(
+            error
+                .message
+                .contains("expected one of `restart-max-retries`"),
+            "{error}"
+        );
+        let path = write(
+            dir.path(),
+            "[settings]\nallowed-registries = [\"registry.example.com\", \"nginx\"]\n",
+        );
+        let error = Config::load(&path).unwrap_err();
+        assert_eq!(error.line, 2, "{error}");
+        assert!(
+            error.message.contains("`nginx` is not a registry"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn project() -> tempfile::TempDir {
     std::fs::write(dir.path().join("legacy/compose.yaml"), COMPOSE).unwrap();
     std::fs::write(
         dir.path().join("cofferdam.toml"),
-        "select = [\"capabilities\", \"user\"]\nfail-on = \"high\"\n\n[settings]\nallowed-capabilities = { vpn = [\"NET_ADMIN\"] }\n\n[[overrides]]\npaths = [\"legacy/**\"]\nignore = [\"user\"]\n",
+        "select = [\"capabilities\", \"user\"]\nfail-on = \"high\"\n\n[settings]\nmemory-ceiling = \"1g\"\nallowed-capabilities = { vpn = [\"NET_ADMIN\"] }\n\n[[overrides]]\npaths = [\"legacy/**\"]\nignore = [\"user\"]\n",
     )
     .unwrap();
     dir
@@ -116,6 +116,63 @@ fn a_nested_file_applies_below_it() {
 }
 
 #[test]
+fn memory_ceiling_and_allowed_registries_reach_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  big:\n    image: registry.example.com/big:1.0\n    mem_limit: 4g\n  small:\n    image: quay.io/someone/small:1.0\n    mem_limit: 256m\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM registry.example.com/base:1.0\nFROM someone/tool:2\nUSER 10001\n",
+    )
+    .unwrap();
+    let select = [
+        "check",
+        ".",
+        "--format",
+        "json",
+        "--select",
+        "memory-limit-above-ceiling,image-from-unapproved-registry",
+    ];
+    // Without thresholds the two rules have nothing to judge against.
+    let (code, stdout, stderr) = run(dir.path(), &select, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(rules(&stdout).is_empty(), "{stdout}");
+    std::fs::write(
+        dir.path().join("cofferdam.toml"),
+        "[settings]\nmemory-ceiling = \"2g\"\nallowed-registries = [\"registry.example.com\"]\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &select, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let mut found: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            format!(
+                "{}:{} {}",
+                finding["path"].as_str().unwrap(),
+                finding["line"],
+                finding["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "Dockerfile:2 image-from-unapproved-registry",
+            "compose.yaml:4 memory-limit-above-ceiling",
+            "compose.yaml:6 image-from-unapproved-registry"
+        ]
+    );
+}
+
+#[test]
 fn mistakes_name_the_file_line_and_column() {
     let dir = project();
     std::fs::write(
@@ -126,7 +183,7 @@ fn mistakes_name_the_file_line_and_column() {
     let (code, _, stderr) = run(dir.path(), &["check", "."], &[]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("cofferdam.toml:5:1: unknown field `allowed-caps`, expected `restart-max-retries` or `allowed-capabilities`"),
+        stderr.contains("cofferdam.toml:5:1: unknown setting `allowed-caps`, expected one of `restart-max-retries`, `memory-ceiling`, `allowed-registries`, `allowed-capabilities`"),
         "{stderr}"
     );
     let (code, _, stderr) = run(dir.path(), &["config"], &[]);
@@ -148,7 +205,11 @@ fn config_shows_the_effective_settings_for_a_path() {
         .unwrap();
     assert!(enabled_line.contains("\"CAP002\""), "{enabled_line}");
     assert!(!enabled_line.contains("\"USR004\""), "{enabled_line}");
-    assert!(stdout.contains("vpn = [\"NET_ADMIN\"]"), "{stdout}");
+    assert!(stdout.contains("\"vpn\" = [\"NET_ADMIN\"]"), "{stdout}");
+    assert!(
+        stdout.contains("\nmemory-ceiling = 1073741824\n"),
+        "{stdout}"
+    );
     let empty = tempfile::tempdir().unwrap();
     let (_, stdout, _) = run(empty.path(), &["config"], &[]);
     assert!(stdout.contains("built-in defaults"), "{stdout}");

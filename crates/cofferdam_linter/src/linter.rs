@@ -32,7 +32,14 @@ pub fn lint_dockerfile(source: &SourceFile, settings: &Settings) -> LintResult {
     let model = DockerfileModel::new(&file);
     let scripts = RunScript::collect(&model);
     let exec_scripts = crate::rules::build::runs::exec_scripts(&model, &scripts);
-    let context = DockerfileContext::new(source.text(), &file, &model, &scripts, &exec_scripts);
+    let context = DockerfileContext::new(
+        source.text(),
+        &file,
+        &model,
+        &scripts,
+        &exec_scripts,
+        settings,
+    );
     let mut diagnostics = Vec::new();
     for (index, rule) in RULES.iter().enumerate() {
         if !settings.is_enabled_at(index) {

@@ -17,6 +17,11 @@ pub struct Settings {
     /// Capabilities a team has accepted for a service or container, by its name (upper-case,
     /// without `CAP_`): `cap_add` of these is not reported as dangerous for that service.
     pub allowed_capabilities: Vec<(String, Vec<String>)>,
+    /// The largest memory limit a container may have, in bytes; `None` for no ceiling.
+    pub memory_ceiling: Option<u64>,
+    /// Where images may be pulled from: registry hosts, optionally with a path prefix
+    /// (`docker.io/library`, `ghcr.io/acme`), normalised as Docker names them. Empty: anywhere.
+    pub allowed_registries: Vec<String>,
 }
 
 /// The default `N` of `on-failure:N`: enough to ride out a transient failure, few enough that a
@@ -30,6 +35,8 @@ impl Default for Settings {
             severity: vec![None; RULES.len()],
             restart_max_retries: DEFAULT_RESTART_MAX_RETRIES,
             allowed_capabilities: Vec::new(),
+            memory_ceiling: None,
+            allowed_registries: Vec::new(),
         }
     }
 }
@@ -161,5 +168,224 @@ fn matching(key: &str) -> Result<Vec<usize>, UnknownSelector> {
         Err(UnknownSelector(key.to_owned()))
     } else {
         Ok(matched)
+    }
+}
+
+/// One key of the `[settings]` table of `cofferdam.toml`, documented once here: the
+/// configuration loader accepts exactly these keys, and `cargo xtask generate` writes the
+/// configuration reference from this table.
+#[derive(Clone, Copy, Debug)]
+pub struct SettingDoc {
+    pub key: &'static str,
+    /// The TOML type, as the reference shows it.
+    pub kind: &'static str,
+    pub default: &'static str,
+    /// What it changes, in Markdown.
+    pub description: &'static str,
+    /// A TOML value for the key, as the reference's example shows it.
+    pub example: &'static str,
+    /// The rules whose findings the setting changes.
+    pub rules: &'static [&'static str],
+}
+
+/// Every threshold a team can set.
+pub const SETTINGS: &[SettingDoc] = &[
+    SettingDoc {
+        key: "restart-max-retries",
+        kind: "integer",
+        default: "3",
+        description: "The `N` of the recommended restart policy `on-failure:N`: policies that \
+                      restart more often, or forever, are reported. The command line's \
+                      `--restart-max-retries` wins over it.",
+        example: "5",
+        rules: &["unbounded-restart-policy"],
+    },
+    SettingDoc {
+        key: "memory-ceiling",
+        kind: "string or integer",
+        default: "none",
+        description: "The largest memory limit a container may have, in Docker's notation \
+                      (`512m`, `2g`) or in bytes. A container whose limit is above it is \
+                      reported: a limit larger than the host, or larger than the team \
+                      budgets for one container, protects nothing.",
+        example: "\"2g\"",
+        rules: &["memory-limit-above-ceiling"],
+    },
+    SettingDoc {
+        key: "allowed-registries",
+        kind: "array of strings",
+        default: "[]",
+        description: "Where images may come from: registry hosts, optionally followed by a \
+                      path prefix, as Docker names them (`docker.io` is Docker Hub, \
+                      `docker.io/library` only its official images, `ghcr.io/acme` one \
+                      organisation). When set, an image pulled from anywhere else is \
+                      reported.",
+        example: "[\"registry.example.com\", \"docker.io/library\"]",
+        rules: &["image-from-unapproved-registry"],
+    },
+    SettingDoc {
+        key: "allowed-capabilities",
+        kind: "table of arrays of strings",
+        default: "{}",
+        description: "Capabilities a team has accepted for a service or container, by its \
+                      name (`*` for every one); `cap_add` of these is not reported as \
+                      dangerous. Names are case-insensitive, with or without `CAP_`.",
+        example: "{ vpn = [\"NET_ADMIN\"] }",
+        rules: &["dangerous-capability-added"],
+    },
+];
+
+impl Settings {
+    /// Sets one `[settings]` key from its value (as JSON, whatever the configuration's own
+    /// syntax). Errors say what was expected; unknown keys list the known ones.
+    pub fn apply_setting(&mut self, key: &str, value: &serde_json::Value) -> Result<(), String> {
+        use serde_json::Value;
+        let expected = |what: &str| format!("`{key}` expects {what}, found `{value}`");
+        match key {
+            "restart-max-retries" => {
+                self.restart_max_retries = value
+                    .as_u64()
+                    .and_then(|number| u32::try_from(number).ok())
+                    .ok_or_else(|| expected("a non-negative integer"))?;
+            }
+            "memory-ceiling" => {
+                let bytes = match value {
+                    Value::Number(number) => number.as_u64(),
+                    Value::String(text) => match crate::model::container::Bytes::parse(text) {
+                        Some(crate::model::container::Bytes::Limited(bytes)) => Some(bytes),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                self.memory_ceiling = Some(
+                    bytes
+                        .filter(|bytes| *bytes > 0)
+                        .ok_or_else(|| expected("a size such as \"512m\" or \"2g\""))?,
+                );
+            }
+            "allowed-registries" => {
+                let items = value
+                    .as_array()
+                    .ok_or_else(|| expected("an array of registries"))?;
+                let mut registries = Vec::with_capacity(items.len());
+                for item in items {
+                    let text = item
+                        .as_str()
+                        .ok_or_else(|| expected("an array of registries"))?;
+                    registries.push(crate::model::image::normalize_registry_prefix(text)?);
+                }
+                self.allowed_registries = registries;
+            }
+            "allowed-capabilities" => {
+                let table = value
+                    .as_object()
+                    .ok_or_else(|| expected("a table of service names to capability arrays"))?;
+                let mut allowed = Vec::with_capacity(table.len());
+                for (service, caps) in table {
+                    let caps = caps
+                        .as_array()
+                        .and_then(|caps| {
+                            caps.iter()
+                                .map(|cap| {
+                                    let upper = cap.as_str()?.trim().to_ascii_uppercase();
+                                    Some(upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned())
+                                })
+                                .collect::<Option<Vec<String>>>()
+                        })
+                        .ok_or_else(|| {
+                            format!(
+                                "`allowed-capabilities.{service}` expects an array of \
+                                 capability names, found `{caps}`"
+                            )
+                        })?;
+                    allowed.push((service.clone(), caps));
+                }
+                self.allowed_capabilities = allowed;
+            }
+            _ => {
+                let known: Vec<String> = SETTINGS
+                    .iter()
+                    .map(|setting| format!("`{}`", setting.key))
+                    .collect();
+                return Err(format!(
+                    "unknown setting `{key}`, expected one of {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SETTINGS, Settings};
+
+    fn toml_value(text: &str) -> serde_json::Value {
+        // The examples are TOML; these few are also JSON once `{ a = [...] }` is rewritten.
+        let json = text.replace(" = ", "\": ").replace("{ ", "{ \"");
+        serde_json::from_str(&json).unwrap_or_else(|error| panic!("{text}: {error}"))
+    }
+
+    #[test]
+    fn every_documented_setting_accepts_its_example() {
+        for setting in SETTINGS {
+            let mut settings = Settings::default();
+            settings
+                .apply_setting(setting.key, &toml_value(setting.example))
+                .unwrap_or_else(|error| panic!("{}: {error}", setting.key));
+            for rule in setting.rules {
+                assert!(
+                    crate::rules::find_rule(rule).is_some(),
+                    "{}: no rule {rule}",
+                    setting.key
+                );
+            }
+        }
+        let mut settings = Settings::default();
+        settings
+            .apply_setting("memory-ceiling", &toml_value("\"1.5g\""))
+            .unwrap();
+        assert_eq!(settings.memory_ceiling, Some(3 << 29));
+        settings
+            .apply_setting(
+                "allowed-registries",
+                &toml_value("[\"Index.Docker.io/Library\", \"localhost:5000\"]"),
+            )
+            .unwrap();
+        assert_eq!(
+            settings.allowed_registries,
+            ["docker.io/library", "localhost:5000"]
+        );
+    }
+
+    #[test]
+    fn wrong_values_and_keys_say_what_was_expected() {
+        let mut settings = Settings::default();
+        let error = settings
+            .apply_setting("memory-ceiling", &toml_value("\"lots\""))
+            .unwrap_err();
+        assert_eq!(
+            error,
+            "`memory-ceiling` expects a size such as \"512m\" or \"2g\", found `\"lots\"`"
+        );
+        let error = settings
+            .apply_setting("allowed-registries", &toml_value("[\"nginx\"]"))
+            .unwrap_err();
+        assert!(error.contains("`nginx` is not a registry"), "{error}");
+        let error = settings
+            .apply_setting("restart-max-retry", &toml_value("3"))
+            .unwrap_err();
+        assert!(
+            error.starts_with(
+                "unknown setting `restart-max-retry`, expected one of `restart-max-retries`"
+            ),
+            "{error}"
+        );
+        assert!(
+            settings
+                .apply_setting("restart-max-retries", &toml_value("-1"))
+                .is_err()
+        );
     }
 }

@@ -7,7 +7,9 @@
 //! negative fixture and must not raise it; `<rule-name>.sh` fixtures are shell scripts whose
 //! `docker run` lines are reviewed. Compose fixtures may read support files (override
 //! files, `extends` targets, Dockerfiles of `build:`, `.env`) from a `<rule-name>.files/`
-//! directory next to them; findings in those files must match their own markers.
+//! directory next to them; findings in those files must match their own markers. A rule that
+//! needs a threshold has a `<rule-name>.toml` next to its fixtures: the `[settings]` table of a
+//! cofferdam.toml, applied to every fixture of that rule (and to no other fixture).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -68,8 +70,9 @@ fn fixture_files() -> Vec<PathBuf> {
         let category = category.expect("entry").path();
         for file in fs::read_dir(&category).expect("category directory") {
             let path = file.expect("entry").path();
-            // `<rule-name>.files/` directories hold support files, not fixtures.
-            if path.is_file() {
+            // `<rule-name>.files/` directories hold support files and `<rule-name>.toml` its
+            // settings, not fixtures.
+            if path.is_file() && path.extension().is_none_or(|extension| extension != "toml") {
                 files.push(path);
             }
         }
@@ -94,6 +97,28 @@ fn expectations(text: &str) -> BTreeSet<(u32, String)> {
     }
     assert!(pending.is_empty(), "marker at end of file: {pending:?}");
     expected
+}
+
+/// The settings of a fixture's rule: the defaults, with `<rule-name>.toml`'s `[settings]`.
+fn rule_settings(fixture: &Path) -> Settings {
+    let mut settings = Settings::default();
+    let path = fixture.with_file_name(format!("{}.toml", rule_of(fixture)));
+    let Ok(text) = fs::read_to_string(&path) else {
+        return settings;
+    };
+    let table: toml::Table =
+        toml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let section = table
+        .get("settings")
+        .and_then(toml::Value::as_table)
+        .unwrap_or_else(|| panic!("{}: no [settings] table", path.display()));
+    for (key, value) in section {
+        let value = serde_json::to_value(value).expect("TOML values are JSON values");
+        settings
+            .apply_setting(key, &value)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    }
+    settings
 }
 
 fn rule_of(path: &Path) -> String {
@@ -123,7 +148,7 @@ fn fixtures_match_their_markers() {
                 path.display()
             );
         }
-        let settings = Settings::default()
+        let settings = rule_settings(&path)
             .with_selection(&selected.iter().cloned().collect::<Vec<_>>(), &[], &[])
             .expect("known rules");
         for (source, result) in lint_fixture(&path, text.clone(), &settings) {

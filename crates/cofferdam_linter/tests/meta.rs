@@ -89,6 +89,21 @@ fn docs_have_the_required_sections_in_order() {
     }
 }
 
+/// Applies the `[settings]` table of a cofferdam.toml snippet, as the configuration loader does.
+fn apply_settings(settings: &mut Settings, toml: &str) {
+    let table: toml::Table = toml::from_str(toml).expect("doc settings parse as TOML");
+    let section = table
+        .get("settings")
+        .and_then(toml::Value::as_table)
+        .expect("a [settings] table");
+    for (key, value) in section {
+        let value = serde_json::to_value(value).expect("TOML values are JSON values");
+        settings
+            .apply_setting(key, &value)
+            .unwrap_or_else(|error| panic!("doc settings: {error}"));
+    }
+}
+
 /// Every fenced code block between `heading` and the next `## ` heading, with its language.
 fn code_blocks(doc: &str, heading: &str) -> Vec<(String, String)> {
     let Some((_, rest)) = doc.split_once(heading) else {
@@ -168,9 +183,16 @@ fn lint_snippet(language: &str, text: &str, settings: &Settings) -> Vec<Diagnost
 fn doc_examples_fire_and_use_instead_is_clean() {
     for rule in RULES.iter() {
         let doc = rule.meta.documentation();
-        let settings = Settings::default()
+        let mut settings = Settings::default()
             .with_selection(&[rule.meta.code.to_owned()], &[], &[])
             .expect("registered");
+        // A rule that needs a threshold shows it under "What it does", as cofferdam.toml.
+        for (_, toml) in code_blocks(&doc, "## What it does")
+            .iter()
+            .filter(|(language, _)| language == "toml")
+        {
+            apply_settings(&mut settings, toml);
+        }
         let examples = code_blocks(&doc, "## Example");
         let instead = code_blocks(&doc, "## Use instead");
         for (input, language) in [(Input::Dockerfile, "dockerfile"), (Input::Compose, "yaml")] {

@@ -64,11 +64,6 @@ pub(crate) fn show(path: &Path, out: &mut dyn Write) -> Result<ExitStatus> {
             .and_then(|config| config.require_reason())
             .unwrap_or(false)
     )?;
-    writeln!(
-        out,
-        "restart-max-retries = {}",
-        settings.restart_max_retries
-    )?;
     let enabled: Vec<&str> = RULES
         .iter()
         .filter(|rule| settings.is_enabled(rule.meta))
@@ -94,9 +89,28 @@ pub(crate) fn show(path: &Path, out: &mut dyn Write) -> Result<ExitStatus> {
     for line in overridden {
         writeln!(out, "{line}")?;
     }
-    writeln!(out, "[allowed-capabilities]")?;
+    writeln!(out, "[settings]")?;
+    writeln!(
+        out,
+        "restart-max-retries = {}",
+        settings.restart_max_retries
+    )?;
+    match settings.memory_ceiling {
+        Some(bytes) => writeln!(out, "memory-ceiling = {bytes}")?,
+        None => writeln!(out, "# memory-ceiling: none")?,
+    }
+    if settings.allowed_registries.is_empty() {
+        writeln!(out, "# allowed-registries: any")?;
+    } else {
+        writeln!(
+            out,
+            "allowed-registries = {:?}",
+            settings.allowed_registries
+        )?;
+    }
+    writeln!(out, "[settings.allowed-capabilities]")?;
     for (service, caps) in &settings.allowed_capabilities {
-        writeln!(out, "{service} = {caps:?}")?;
+        writeln!(out, "{service:?} = {caps:?}")?;
     }
     Ok(ExitStatus::Success)
 }

@@ -8,6 +8,7 @@ use cofferdam_diagnostics::TextRange;
 use crate::rules::build::runs::Run;
 use crate::rules::secrets::detect::{SecretKind, find_in_text};
 
+use crate::Settings;
 use crate::model::DockerfileModel;
 use crate::syntax::dockerfile::{Dockerfile, Heredoc, Instruction, MappedText, ShellOrExec};
 use crate::syntax::shell::{self, Script};
@@ -18,6 +19,8 @@ pub struct DockerfileContext<'a> {
     pub file: &'a Dockerfile,
     pub model: &'a DockerfileModel<'a>,
     pub scripts: &'a [RunScript<'a>],
+    /// The thresholds of the run (`allowed-registries`, …).
+    pub settings: &'a Settings,
     /// Scripts made from exec-form `RUN`s that `scripts` lacks (`rules::build::runs`).
     pub(crate) exec_scripts: &'a [RunScript<'a>],
     /// Every `RUN` grouped with its scripts, built on first use (`rules::build::runs::runs`).
@@ -36,12 +39,14 @@ impl<'a> DockerfileContext<'a> {
         model: &'a DockerfileModel<'a>,
         scripts: &'a [RunScript<'a>],
         exec_scripts: &'a [RunScript<'a>],
+        settings: &'a Settings,
     ) -> Self {
         Self {
             text,
             file,
             model,
             scripts,
+            settings,
             exec_scripts,
             runs: OnceCell::new(),
             secrets: OnceCell::new(),

@@ -255,6 +255,37 @@ pub(crate) mod test {
         rule: &RuleMeta,
         files: &[(&str, &str)],
     ) -> Vec<(SourceFile, Diagnostic)> {
+        compose_diagnostics_in(rule, files, Settings::default())
+    }
+
+    /// The 1-based lines where `rule` fires on the compose file `text` with `settings`'
+    /// thresholds.
+    pub(crate) fn compose_lines_in(rule: &RuleMeta, text: &str, settings: Settings) -> Vec<u32> {
+        compose_diagnostics_in(rule, &[("compose.yaml", text)], settings)
+            .into_iter()
+            .map(|(file, diagnostic)| file.line_column(diagnostic.range.start()).line)
+            .collect()
+    }
+
+    /// The 1-based lines where `rule` fires on the Dockerfile `text` with `settings`'
+    /// thresholds.
+    pub(crate) fn lines_in(rule: &RuleMeta, text: &str, settings: Settings) -> Vec<u32> {
+        let file = SourceFile::new("Dockerfile", text);
+        let settings = settings
+            .with_selection(&[rule.code.to_owned()], &[], &[])
+            .expect("registered rule");
+        lint_dockerfile(&file, &settings)
+            .diagnostics
+            .iter()
+            .map(|diagnostic| file.line_column(diagnostic.range.start()).line)
+            .collect()
+    }
+
+    fn compose_diagnostics_in(
+        rule: &RuleMeta,
+        files: &[(&str, &str)],
+        settings: Settings,
+    ) -> Vec<(SourceFile, Diagnostic)> {
         use std::collections::HashMap;
 
         use crate::model::compose::{ComposeInput, Loader};
@@ -265,7 +296,7 @@ pub(crate) mod test {
                 self.0.get(path).cloned().map(Ok)
             }
         }
-        let settings = Settings::default()
+        let settings = settings
             .with_selection(&[rule.code.to_owned()], &[], &[])
             .expect("registered rule");
         let loader = Files(

@@ -7,6 +7,7 @@
 //! pulled image's reference when the parts a rule judges are known.
 
 pub mod add_from_url;
+pub mod image_from_unapproved_registry;
 pub mod image_not_digest_pinned;
 pub mod latest_tag;
 pub mod remote_script_piped_to_shell;
@@ -135,6 +136,11 @@ pub(crate) static RULES: &[Rule] = &[
         image_not_digest_pinned::ImageNotDigestPinned::META,
         image_not_digest_pinned::check,
         image_not_digest_pinned::check_container,
+    ),
+    Rule::both(
+        image_from_unapproved_registry::ImageFromUnapprovedRegistry::META,
+        image_from_unapproved_registry::check,
+        image_from_unapproved_registry::check_container,
     ),
 ];
 

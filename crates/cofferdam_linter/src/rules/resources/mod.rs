@@ -1,6 +1,7 @@
 //! `resources` rules for containers: memory, CPU and pids limits, swap, restart policy.
 
 pub mod cpu_not_limited;
+pub mod memory_limit_above_ceiling;
 pub mod memory_not_limited;
 pub mod pids_not_limited;
 pub mod swap_exceeds_memory;
@@ -26,5 +27,9 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::container(
         unbounded_restart_policy::UnboundedRestartPolicy::META,
         unbounded_restart_policy::check,
+    ),
+    Rule::container(
+        memory_limit_above_ceiling::MemoryLimitAboveCeiling::META,
+        memory_limit_above_ceiling::check,
     ),
 ];
