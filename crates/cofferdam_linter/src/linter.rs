@@ -1,10 +1,10 @@
 //! [`lint_dockerfile`]: parse, build the model, run every enabled Dockerfile rule.
 
-use cofferdam_diagnostics::{Diagnostic, SourceFile, TextRange};
+use cofferdam_diagnostics::{Diagnostic, Fix, SourceFile, TextRange};
 
 use crate::Settings;
 use crate::model::DockerfileModel;
-use crate::model::compose::{self, ComposeInput, ComposeProject, Loader};
+use crate::model::compose::{self, ComposeInput, ComposeProject, Loader, SourceMap};
 use crate::model::container::{EnvVar, Spanned};
 use crate::model::inspect::{self, InspectedContainer};
 use crate::model::run::{self, RunCommand};
@@ -223,6 +223,7 @@ pub fn lint_inspect(
                 continue;
             };
             diagnostic.range = range;
+            localize_fix(&mut diagnostic, &project.sources, file);
             diagnostic.labels.retain(|label| {
                 project
                     .sources
@@ -250,6 +251,31 @@ pub fn lint_inspect(
         }
     }
     (results, containers, notes)
+}
+
+/// Maps a fix's edits from the project's address space into the file of its finding (index
+/// `file`). A fix whose edits reach into another file cannot be applied to that file alone: it
+/// is kept as a suggestion without edits.
+fn localize_fix(diagnostic: &mut Diagnostic, sources: &SourceMap, file: usize) {
+    let Some(fix) = &mut diagnostic.fix else {
+        return;
+    };
+    let mut local = Vec::with_capacity(fix.edits.len());
+    for edit in &fix.edits {
+        match sources.local(edit.range) {
+            Some((edit_file, range)) if edit_file == file => {
+                local.push(cofferdam_diagnostics::Edit::replace(
+                    range,
+                    edit.content.clone(),
+                ));
+            }
+            _ => {
+                *fix = Fix::display_only(std::mem::take(&mut fix.description));
+                return;
+            }
+        }
+    }
+    fix.edits = local;
 }
 
 /// The project rules over one view, with severity overrides applied; ranges stay global.
@@ -347,6 +373,7 @@ fn lint_services(
             continue;
         };
         diagnostic.range = range;
+        localize_fix(&mut diagnostic, &project.sources, file);
         diagnostic.labels = std::mem::take(&mut diagnostic.labels)
             .into_iter()
             .filter_map(|mut label| {

@@ -10,6 +10,7 @@ mod container;
 mod context;
 pub mod daemon;
 pub mod devices;
+mod edit;
 pub mod filesystem;
 pub mod healthcheck;
 pub mod image;
@@ -256,6 +257,45 @@ pub(crate) mod test {
         files: &[(&str, &str)],
     ) -> Vec<(SourceFile, Diagnostic)> {
         compose_diagnostics_in(rule, files, Settings::default())
+    }
+
+    /// `text` after applying every fix of `rule` with edits once (identical edits, such as
+    /// one anchor edit for several services, count once).
+    pub(crate) fn compose_fixed(rule: &RuleMeta, text: &str) -> String {
+        let edits = compose_diagnostics(rule, &[("compose.yaml", text)])
+            .into_iter()
+            .filter_map(|(_, diagnostic)| diagnostic.fix)
+            .flat_map(|fix| fix.edits)
+            .collect();
+        apply_all(text, edits)
+    }
+
+    /// A shell script after applying every fix of `rule` with edits once.
+    pub(crate) fn script_fixed(rule: &RuleMeta, text: &str) -> String {
+        let settings = Settings::default()
+            .with_selection(&[rule.code.to_owned()], &[], &[])
+            .expect("registered rule");
+        let source = SourceFile::new("run.sh", text);
+        let edits = crate::lint_run_lines(
+            &source,
+            crate::syntax::embedded::Embedding::Shell,
+            &crate::model::compose::NoFiles,
+            &settings,
+        )
+        .into_iter()
+        .flat_map(|(_, result)| result.diagnostics)
+        .filter_map(|diagnostic| diagnostic.fix)
+        .flat_map(|fix| fix.edits)
+        .collect();
+        apply_all(text, edits)
+    }
+
+    fn apply_all(text: &str, mut edits: Vec<cofferdam_diagnostics::Edit>) -> String {
+        edits.sort_by_key(|edit| (edit.range.start(), edit.range.end(), edit.content.clone()));
+        edits.dedup();
+        cofferdam_diagnostics::Fix::unsafe_edits("all", edits)
+            .apply(text)
+            .expect("edits do not overlap")
     }
 
     /// The 1-based lines where `rule` fires on the compose file `text` with `settings`'

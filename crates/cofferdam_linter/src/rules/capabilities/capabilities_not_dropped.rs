@@ -6,6 +6,7 @@ use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
 use crate::model::container::{SecurityOpt, is_root_user, is_variable};
 use crate::rules::ContainerContext;
 use crate::rules::capabilities::grants::DOCKER_DEFAULT;
+use crate::rules::edit::Setting;
 
 declare_rule! {
     /// ## What it does
@@ -50,9 +51,12 @@ declare_rule! {
     /// `cap_drop: [ALL]` with `cap_add: [CHOWN]`.
     ///
     /// ## Fix safety
-    /// Display-only: an application that needs a default capability (an entrypoint that
-    /// `chown`s a volume, `su-exec` or `gosu` switching user) fails once it is dropped. Test
-    /// with `cap_drop: [ALL]` and add back what it reports as denied.
+    /// Unsafe: adds `ALL` to `cap_drop:` (creating the list when there is none) or
+    /// `--cap-drop ALL` before a run line's image; capabilities in `cap_add:` stay granted.
+    /// An application that needs a default capability (an entrypoint that `chown`s a volume,
+    /// `su-exec` or `gosu` switching user, a server binding port 80 as root without
+    /// `NET_BIND_SERVICE`) fails once it is dropped. Test with `cap_drop: [ALL]` and add back
+    /// what it reports as denied (`cofferdam seccomp record` suggests the list).
     ///
     /// ## References
     /// - <https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities>
@@ -108,10 +112,24 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             spec.anchor("cap_drop"),
             with_names(&head, &remaining),
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "add `cap_drop: [ALL]` and add back under `cap_add:` only what the service needs",
-            "add `--cap-drop ALL` and add back with `--cap-add` only what the container needs",
-        )));
+        .with_fix({
+            let description = ctx.spelled(
+                "add `cap_drop: [ALL]` and add back under `cap_add:` only what the service needs",
+                "add `--cap-drop ALL` and add back with `--cap-add` only what the container needs",
+            );
+            ctx.add_list_item(
+                Setting {
+                    key: "cap_drop",
+                    value: "ALL",
+                    flag: "--cap-drop ALL",
+                },
+                |other| !other.is_privileged() && !other.drops_all_capabilities(),
+            )
+            .map_or_else(
+                || Fix::display_only(description),
+                |edits| Fix::unsafe_edits(description, edits),
+            )
+        });
     if cannot_gain_capabilities(ctx) {
         diagnostic = diagnostic.with_severity(Severity::Low);
     }

@@ -4,6 +4,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::rules::ContainerContext;
+use crate::rules::edit::Setting;
 
 declare_rule! {
     /// ## What it does
@@ -36,9 +37,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: an application that writes outside its volumes (caches, pid files, `/tmp`)
-    /// fails at runtime until those paths get a `tmpfs:` or a volume; find them with
-    /// `docker diff <container>` on a running instance.
+    /// Unsafe: sets `read_only: true` (or adds `--read-only` before a run line's image). An
+    /// application that writes outside its volumes (caches, pid files, `/tmp`) fails at
+    /// runtime until those paths get a `tmpfs:` or a volume; find them with `docker diff
+    /// <container>` on a running instance before applying it with `--unsafe-fixes`.
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#read-only>
@@ -70,12 +72,31 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "the root filesystem is writable: programs can be replaced and tools dropped",
         ),
     };
+    let description = ctx.spelled(
+        "set `read_only: true` and give the paths the application writes a `tmpfs:` or a volume",
+        "add `--read-only` and give the paths the application writes `--tmpfs` or a volume",
+    );
+    let edits = ctx.set_scalar(
+        Setting {
+            key: "read_only",
+            value: "true",
+            flag: "--read-only",
+        },
+        ctx.spec.read_only.as_ref().map(|read_only| read_only.range),
+        |other| {
+            other
+                .read_only
+                .as_ref()
+                .is_none_or(|read_only| !read_only.value)
+        },
+    );
+    let fix = edits.map_or_else(
+        || Fix::display_only(description),
+        |edits| Fix::unsafe_edits(description, edits),
+    );
     out.push(
         ctx.diagnostic(WritableRootFilesystem::META, range, message)
-            .with_fix(Fix::display_only(ctx.spelled(
-                "set `read_only: true` and give the paths the application writes a `tmpfs:` or a volume",
-                "add `--read-only` and give the paths the application writes `--tmpfs` or a volume",
-            ))),
+            .with_fix(fix),
     );
 }
 

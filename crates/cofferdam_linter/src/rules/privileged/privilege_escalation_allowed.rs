@@ -1,10 +1,11 @@
 //! `privilege-escalation-allowed`: `no-new-privileges` is missing from `security_opt` (or set
 //! to false), so setuid and file-capability binaries can raise a process's privileges.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, Edit, Fix, declare_rule};
 
-use crate::model::container::SecurityOpt;
+use crate::model::container::{SecurityOpt, is_root_user};
 use crate::rules::ContainerContext;
+use crate::rules::edit::Setting;
 
 declare_rule! {
     /// ## What it does
@@ -49,9 +50,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only for now: an image that relies on setuid binaries at runtime (`sudo` in an
-    /// entrypoint, `ping` without `NET_RAW` file capabilities, `gosu` as a non-root user) stops
-    /// working, which is usually worth finding out.
+    /// Adds `no-new-privileges:true` to `security_opt:` (creating the list, or adding to the
+    /// list where it is written), or `--security-opt no-new-privileges` before a run line's
+    /// image; `no-new-privileges:false` becomes `true`.
+    ///
+    /// Safe when the container runs as root (its `user:`, or the image built here has no
+    /// `USER`): the flag only stops `execve` from granting privileges through setuid/setgid
+    /// bits and file capabilities, and a root process has nothing to gain from them. Unsafe
+    /// otherwise: a non-root process that relies on a setuid binary at runtime (`sudo` in an
+    /// entrypoint, `ping` without `NET_RAW` file capabilities, `su`) stops working, which is
+    /// usually worth finding out in a test run rather than in production.
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#security-opt>
@@ -88,19 +96,116 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "`no-new-privileges` is not set: setuid and file-capability binaries can raise privileges",
         ),
     };
+    let description = ctx.spelled(
+        "add `no-new-privileges:true` under `security_opt:`",
+        "add `--security-opt no-new-privileges`",
+    );
+    let edits = match spec.no_new_privileges() {
+        Some(option) => {
+            let written = ctx.text(option.range);
+            let quote = written.chars().next().filter(|c| *c == '"' || *c == '\'');
+            let value = if ctx.is_compose() {
+                "no-new-privileges:true"
+            } else {
+                "no-new-privileges"
+            };
+            Some(vec![Edit::replace(
+                option.range,
+                quote.map_or_else(|| value.to_owned(), |q| format!("{q}{value}{q}")),
+            )])
+        }
+        None => ctx.add_list_item(
+            Setting {
+                key: "security_opt",
+                value: "no-new-privileges:true",
+                flag: "--security-opt no-new-privileges",
+            },
+            |other| {
+                !other.is_privileged()
+                    && other
+                        .no_new_privileges()
+                        .is_none_or(|option| option.value != SecurityOpt::NoNewPrivileges(true))
+            },
+        ),
+    };
+    let runs_as_root = match spec.effective_user() {
+        Some(user) => is_root_user(user),
+        None => spec.image_config.is_some(),
+    };
+    let fix = match edits {
+        Some(edits) if runs_as_root => Fix::safe(description, edits),
+        Some(edits) => Fix::unsafe_edits(description, edits),
+        None => Fix::display_only(description),
+    };
     out.push(
         ctx.diagnostic(PrivilegeEscalationAllowed::META, range, message)
-            .with_fix(Fix::display_only(ctx.spelled(
-                "add `no-new-privileges:true` under `security_opt:`",
-                "add `--security-opt no-new-privileges`",
-            ))),
+            .with_fix(fix),
     );
 }
 
 #[cfg(test)]
 mod tests {
     use super::PrivilegeEscalationAllowed;
-    use crate::rules::test::{compose_findings, compose_lines};
+    use crate::rules::test::{compose_findings, compose_fixed, compose_lines, script_fixed};
+
+    #[test]
+    fn fixes_keep_the_file_style() {
+        let rule = PrivilegeEscalationAllowed::META;
+        // A new list at the end of the service, in the file's indentation and list style.
+        assert_eq!(
+            compose_fixed(
+                rule,
+                "services:\n    api:  # the API\n        image: x:1\n        ports:\n        - \"80:80\"\n\n    db:\n        image: y:1\n"
+            ),
+            "services:\n    api:  # the API\n        image: x:1\n        ports:\n        - \"80:80\"\n        security_opt:\n        - no-new-privileges:true\n\n    db:\n        image: y:1\n        security_opt:\n        - no-new-privileges:true\n"
+        );
+        // Existing lists: flow and block; `false` flipped; CRLF kept.
+        assert_eq!(
+            compose_fixed(
+                rule,
+                "services:\r\n  a:\r\n    security_opt: [label=disable]\r\n  b:\r\n    security_opt:\r\n      - label=disable # keep\r\n    user: \"0\"\r\n  c:\r\n    security_opt: [\"no-new-privileges:false\"]\r\n"
+            ),
+            "services:\r\n  a:\r\n    security_opt: [label=disable, no-new-privileges:true]\r\n  b:\r\n    security_opt:\r\n      - label=disable # keep\r\n      - no-new-privileges:true\r\n    user: \"0\"\r\n  c:\r\n    security_opt: [\"no-new-privileges:true\"]\r\n"
+        );
+        // A flow-mapping service is left alone.
+        let flow = "services:\n  a: {image: x:1}\n";
+        assert_eq!(compose_fixed(rule, flow), flow);
+    }
+
+    #[test]
+    fn inherited_lists_change_in_the_anchor_only_when_every_user_needs_it() {
+        let rule = PrivilegeEscalationAllowed::META;
+        let shared = "x-base: &base\n  security_opt:\n    - label=disable\nservices:\n  a:\n    <<: *base\n  b:\n    <<: *base\n";
+        assert_eq!(
+            compose_fixed(rule, shared),
+            "x-base: &base\n  security_opt:\n    - label=disable\n    - no-new-privileges:true\nservices:\n  a:\n    <<: *base\n  b:\n    <<: *base\n"
+        );
+        // `b` is privileged (another rule's finding; this one does not apply): `a` gets its own.
+        let mixed = "x-base: &base\n  security_opt:\n    - label=disable\nservices:\n  a:\n    <<: *base\n  b:\n    <<: *base\n    privileged: true\n";
+        assert_eq!(
+            compose_fixed(rule, mixed),
+            "x-base: &base\n  security_opt:\n    - label=disable\nservices:\n  a:\n    <<: *base\n    security_opt:\n      - label=disable\n      - no-new-privileges:true\n  b:\n    <<: *base\n    privileged: true\n"
+        );
+    }
+
+    #[test]
+    fn run_lines_get_the_flag_before_the_image() {
+        let rule = PrivilegeEscalationAllowed::META;
+        assert_eq!(
+            script_fixed(
+                rule,
+                "docker run -d \\\n  --name api \\\n  example/api:2.0 serve\n"
+            ),
+            "docker run -d \\\n  --name api \\\n  --security-opt no-new-privileges example/api:2.0 serve\n"
+        );
+        assert_eq!(
+            script_fixed(
+                rule,
+                "docker run --security-opt no-new-privileges=false x:1\n"
+            ),
+            "docker run --security-opt no-new-privileges x:1\n"
+        );
+    }
 
     #[test]
     fn every_spelling_of_true_is_enough() {

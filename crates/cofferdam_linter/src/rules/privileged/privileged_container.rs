@@ -2,7 +2,9 @@
 
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
+use crate::model::container::ContainerSpec;
 use crate::rules::ContainerContext;
+use crate::rules::edit::Setting;
 
 declare_rule! {
     /// ## What it does
@@ -33,8 +35,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: which capabilities and devices the workload really needs must be
-    /// established by testing it (`cofferdam seccomp record` and `cofferdam caps` help).
+    /// Unsafe: sets `privileged: false` (removes `--privileged` from a run line). Which
+    /// capabilities and devices the workload really needs must be established by testing it
+    /// (`cofferdam seccomp record` and `cofferdam caps` help) and added back with `cap_add:`
+    /// and `devices:`.
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#privileged>
@@ -57,16 +61,30 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     if !privileged.value {
         return;
     }
+    let description = ctx.spelled(
+        "remove `privileged: true`; grant only the capabilities (`cap_add`) and devices (`devices:`) the workload needs",
+        "remove `--privileged`; grant only the capabilities (`--cap-add`) and devices (`--device`) the workload needs",
+    );
+    let edits = ctx.set_scalar(
+        Setting {
+            key: "privileged",
+            value: "false",
+            flag: "",
+        },
+        Some(privileged.range),
+        ContainerSpec::is_privileged,
+    );
+    let fix = edits.map_or_else(
+        || Fix::display_only(description),
+        |edits| Fix::unsafe_edits(description, edits),
+    );
     out.push(
         ctx.diagnostic(
             PrivilegedContainer::META,
             privileged.range,
             "the container runs privileged: every capability, every host device, no seccomp or LSM confinement",
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "remove `privileged: true`; grant only the capabilities (`cap_add`) and devices (`devices:`) the workload needs",
-            "remove `--privileged`; grant only the capabilities (`--cap-add`) and devices (`--device`) the workload needs",
-        ))),
+        .with_fix(fix),
     );
 }
 
