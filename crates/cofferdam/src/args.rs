@@ -288,6 +288,22 @@ pub(crate) struct CheckArgs {
     #[arg(long, requires = "baseline")]
     pub(crate) update_baseline: bool,
 
+    /// Apply the safe fixes (those that cannot change what the container does), repeating
+    /// until nothing changes, then report what remains. Files are written atomically, and only
+    /// files under the given paths that did not change on disk meanwhile.
+    #[arg(long, conflicts_with = "diff")]
+    pub(crate) fix: bool,
+
+    /// Also apply the fixes that may change runtime behaviour (dropping capabilities, a
+    /// read-only root filesystem, a non-root user). Implies --fix unless --diff is given.
+    #[arg(long)]
+    pub(crate) unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change, and write nothing. Exit status 1 when
+    /// something would change.
+    #[arg(long)]
+    pub(crate) diff: bool,
+
     /// Apply an inline suppression (`# cofferdam: ignore[CODE] reason`) only when it gives a
     /// reason; one without is reported and silences nothing.
     #[arg(long)]
@@ -412,6 +428,9 @@ impl ReportArgs {
         CheckArgs {
             baseline: None,
             update_baseline: false,
+            fix: false,
+            unsafe_fixes: false,
+            diff: false,
             require_reason: self.require_reason,
             paths: self.paths.clone(),
             format: CheckFormat::Json,

@@ -5,8 +5,9 @@
 //! not UTF-8 is reported with the line and column of the first invalid byte; a UTF-8 byte order
 //! mark is dropped (BuildKit and compose ignore it, and columns then match what editors show).
 
+use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use cofferdam_diagnostics::{LineColumn, SourceFile};
 use cofferdam_linter::model::compose::Loader;
@@ -25,9 +26,34 @@ pub(crate) struct ReadError {
     pub(crate) position: Option<LineColumn>,
 }
 
+/// Texts that stand in for files on disk while `--fix` or `--diff` works towards a fixed
+/// point: keyed by canonical path, so a file reached under two names (`./a` and `a`, or as a
+/// compose file and as another project's `extends` target) reads the same fixed text.
+static OVERLAY: std::sync::LazyLock<std::sync::RwLock<HashMap<PathBuf, String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Makes `read_file(path)` return `text` instead of what is on disk.
+pub(crate) fn overlay(path: &Path, text: String) -> std::io::Result<()> {
+    let key = std::fs::canonicalize(path)?;
+    OVERLAY.write().expect("overlay lock").insert(key, text);
+    Ok(())
+}
+
+/// The overlaid text of `path`, if any.
+fn overlaid(path: &Path) -> Option<String> {
+    let overlay = OVERLAY.read().expect("overlay lock");
+    if overlay.is_empty() {
+        return None;
+    }
+    overlay.get(&std::fs::canonicalize(path).ok()?).cloned()
+}
+
 /// Reads a file as text, named by its path as given.
 pub(crate) fn read_file(path: &Path) -> Result<SourceFile, ReadError> {
     let name = path.to_string_lossy().into_owned();
+    if let Some(text) = overlaid(path) {
+        return Ok(SourceFile::new(name, text));
+    }
     let failed = |message: String| ReadError {
         path: name.clone(),
         message,

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod discover;
 mod exit;
+mod fix;
 mod loader;
 mod mask;
 mod printer;

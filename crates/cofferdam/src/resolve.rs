@@ -34,6 +34,8 @@ pub(crate) struct CheckSettings {
     pub(crate) baseline: Option<(PathBuf, bool)>,
     /// Per-file settings from cofferdam.toml files (`check` only).
     pub(crate) resolver: Option<std::sync::Arc<crate::config::Resolver>>,
+    /// `--fix`, `--unsafe-fixes`, `--diff`.
+    pub(crate) fix: crate::fix::FixSettings,
 }
 
 /// One path argument.
@@ -135,6 +137,16 @@ pub(crate) fn check_settings(args: CheckArgs) -> Result<CheckSettings> {
         require_reason,
         baseline: args.baseline.map(|path| (path, args.update_baseline)),
         resolver: Some(std::sync::Arc::new(resolver)),
+        fix: crate::fix::FixSettings {
+            mode: if args.diff {
+                crate::fix::FixMode::Diff
+            } else if args.fix || args.unsafe_fixes {
+                crate::fix::FixMode::Apply
+            } else {
+                crate::fix::FixMode::Off
+            },
+            unsafe_fixes: args.unsafe_fixes,
+        },
     })
 }
 
@@ -162,6 +174,7 @@ pub(crate) fn review_settings(args: &ReviewArgs) -> Result<CheckSettings> {
         require_reason: false,
         baseline: None,
         resolver: None,
+        fix: crate::fix::FixSettings::default(),
     })
 }
 

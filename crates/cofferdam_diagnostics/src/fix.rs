@@ -105,9 +105,84 @@ impl Fix {
     }
 }
 
+/// The edits of one round of fixing: the fixes `take` accepts, in order, each taken whole when
+/// none of its edits touches an edit already taken (an identical edit — one anchor fixed for
+/// several findings — counts as taken, not as an overlap; two insertions at one offset do
+/// overlap, since their order would be a guess). Returns the edits and, per taken fix, its
+/// index in `fixes`.
+pub fn non_overlapping<'a>(
+    fixes: impl IntoIterator<Item = &'a Fix>,
+    take: impl Fn(&Fix) -> bool,
+) -> (Vec<Edit>, Vec<usize>) {
+    let mut taken: Vec<Edit> = Vec::new();
+    let mut indices = Vec::new();
+    for (index, fix) in fixes.into_iter().enumerate() {
+        if fix.edits.is_empty() || !take(fix) {
+            continue;
+        }
+        let fresh: Vec<&Edit> = fix
+            .edits
+            .iter()
+            .filter(|edit| !taken.contains(edit))
+            .collect();
+        if fresh
+            .iter()
+            .any(|edit| taken.iter().any(|other| touches(edit, other)))
+        {
+            continue;
+        }
+        taken.extend(fresh.into_iter().cloned());
+        indices.push(index);
+    }
+    taken.sort_by_key(|edit| (edit.range.start(), edit.range.end()));
+    (taken, indices)
+}
+
+/// Whether two edits touch the same bytes: overlapping ranges, an insertion strictly inside a
+/// replaced range, or two insertions at one offset.
+fn touches(a: &Edit, b: &Edit) -> bool {
+    let (a, b) = (a.range, b.range);
+    if a.is_empty() && b.is_empty() {
+        return a.start() == b.start();
+    }
+    if a.is_empty() {
+        return b.start() < a.start() && a.start() < b.end();
+    }
+    if b.is_empty() {
+        return a.start() < b.start() && b.start() < a.end();
+    }
+    a.start() < b.end() && b.start() < a.end()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Edit, Fix};
+    use super::{Edit, Fix, non_overlapping, touches};
+
+    #[test]
+    fn rounds_take_whole_fixes_that_do_not_touch() {
+        let replace = Edit::replace(TextRange::new(4, 8), "x");
+        assert!(touches(&replace, &Edit::insert(6, "y")));
+        assert!(!touches(&replace, &Edit::insert(8, "y")));
+        assert!(!touches(
+            &replace,
+            &Edit::replace(TextRange::new(8, 9), "z")
+        ));
+        assert!(touches(&Edit::insert(3, "a"), &Edit::insert(3, "b")));
+        let fixes = [
+            Fix::safe("a", vec![Edit::insert(0, "a"), Edit::insert(9, "x")]),
+            Fix::safe("same anchor", vec![Edit::insert(9, "x")]),
+            Fix::safe("b", vec![Edit::insert(0, "b")]),
+            Fix::display_only("c"),
+            Fix::unsafe_edits("d", vec![Edit::replace(TextRange::new(2, 4), "d")]),
+        ];
+        let (edits, taken) = non_overlapping(&fixes, |_| true);
+        assert_eq!(taken, [0, 1, 4]);
+        assert_eq!(edits.len(), 3);
+        let (_, safe) = non_overlapping(&fixes, |fix| {
+            fix.applicability == super::Applicability::Safe
+        });
+        assert_eq!(safe, [0, 1]);
+    }
     use crate::TextRange;
 
     #[test]

@@ -13,7 +13,7 @@ mod severity;
 mod source;
 
 pub use diagnostic::{Diagnostic, Label};
-pub use fix::{Applicability, Edit, Fix};
+pub use fix::{Applicability, Edit, Fix, non_overlapping};
 pub use range::TextRange;
 pub use rule::{Alias, FixAvailability, Input, RuleMeta, Tool};
 pub use severity::{Category, Severity};

@@ -5,6 +5,7 @@
 //! [`lint_dockerfile`] ties them together. This crate never touches the file system or the
 //! network: the binary reads files and hands their text in.
 
+pub mod fixes;
 pub mod host;
 pub mod model;
 pub mod profiles;

@@ -32,6 +32,9 @@ use crate::resolve::{CheckSettings, InputPath};
 const PROGRESS_MIN_FILES: usize = 200;
 
 pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<ExitStatus> {
+    if settings.fix.mode != crate::fix::FixMode::Off {
+        return crate::fix::check(settings, out);
+    }
     let mut report = run(settings);
     if let Some((path, update)) = &settings.baseline {
         let applied = crate::baseline::apply(&mut report, path, *update)?;

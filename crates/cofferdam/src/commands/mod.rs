@@ -3,7 +3,7 @@
 
 mod audit;
 mod caps;
-mod check;
+pub(crate) mod check;
 mod completions;
 mod config_command;
 mod graph;

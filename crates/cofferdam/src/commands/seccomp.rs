@@ -154,6 +154,7 @@ pub(crate) fn lint_files(settings: &LintSettings, out: &mut dyn Write) -> Result
         require_reason: false,
         baseline: None,
         resolver: None,
+        fix: crate::fix::FixSettings::default(),
     };
     printer::print_report(&report, &printing, out)?;
     Ok(report.exit_status(Some(settings.fail_on)))

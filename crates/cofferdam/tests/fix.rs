@@ -1,0 +1,190 @@
+//! `check --fix`, `--unsafe-fixes` and `--diff` end to end: what is written, what is only
+//! shown, what is never touched, and the exit status.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("COFFERDAM_CONFIG")
+        .env_remove("COFFERDAM_FAIL_ON")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+const COMPOSE: &str = "# The shop\nservices:\n  web:  # public\n    image: nginx:1.27\n    user: \"0\"\n    ports:\n      - \"8080:80\"\n  db:\n    image: postgres:16\n";
+
+const SELECT: &str = "--select=privilege-escalation-allowed,capabilities-not-dropped";
+
+#[test]
+fn diff_shows_the_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("compose.yaml"), COMPOSE).unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["check", ".", SELECT, "--diff"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stdout,
+        "--- a/compose.yaml\n+++ b/compose.yaml\n@@ -5,5 +5,7 @@\n     user: \"0\"\n     ports:\n       - \"8080:80\"\n+    security_opt:\n+      - no-new-privileges:true\n   db:\n     image: postgres:16\n"
+    );
+    assert!(
+        stderr.contains(
+            "would fix 1 finding in 1 file (PRV002 1); 3 more findings with --unsafe-fixes"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
+        COMPOSE
+    );
+    // Nothing to fix: exit 0 and no diff.
+    let (code, stdout, _) = run(dir.path(), &["check", ".", "--select=latest-tag", "--diff"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn fix_applies_safe_fixes_and_unsafe_fixes_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    fs::write(&path, COMPOSE).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["check", ".", SELECT, "--fix", "--format", "concise"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains(
+            "note: fixed 1 finding in 1 file (PRV002 1); 3 more findings with --unsafe-fixes"
+        ),
+        "{stdout}"
+    );
+    // The safe fix only: `web` runs as root, so no-new-privileges cannot change what it does.
+    let fixed = fs::read_to_string(&path).unwrap();
+    assert!(fixed.contains("    user: \"0\"\n    ports:\n      - \"8080:80\"\n    security_opt:\n      - no-new-privileges:true\n  db:"), "{fixed}");
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            SELECT,
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("fixed 3 findings in 1 file (CAP001 2, PRV002 1)"),
+        "{stdout}"
+    );
+    let fixed = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        fixed,
+        "# The shop\nservices:\n  web:  # public\n    image: nginx:1.27\n    user: \"0\"\n    ports:\n      - \"8080:80\"\n    security_opt:\n      - no-new-privileges:true\n    cap_drop:\n      - ALL\n  db:\n    image: postgres:16\n    cap_drop:\n      - ALL\n    security_opt:\n      - no-new-privileges:true\n"
+    );
+    // Clean now; a second run changes nothing.
+    let (code, stdout, _) = run(dir.path(), &["check", ".", SELECT, "--unsafe-fixes"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), fixed);
+}
+
+#[test]
+fn files_outside_the_checked_paths_are_never_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("app")).unwrap();
+    fs::create_dir_all(dir.path().join("shared")).unwrap();
+    let base = "services:\n  base:\n    image: example/base:1.0\n    security_opt:\n      - label=disable\n";
+    fs::write(dir.path().join("shared/base.yml"), base).unwrap();
+    fs::write(
+        dir.path().join("app/compose.yaml"),
+        "services:\n  api:\n    extends:\n      file: ../shared/base.yml\n      service: base\n",
+    )
+    .unwrap();
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "app",
+            "--select=privilege-escalation-allowed",
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("shared/base.yml")).unwrap(),
+        base,
+        "{stdout}{stderr}"
+    );
+    assert!(stdout.contains("fixed 0 findings in 0 files"), "{stdout}");
+    assert!(
+        stdout.contains("PRV002"),
+        "the finding remains reported: {stdout}"
+    );
+}
+
+#[test]
+fn run_lines_keep_their_continuations_and_a_bom_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "\u{feff}#!/bin/sh\n# start the API\ndocker run -d \\\n  --name api \\\n  example/api:2.0 serve\n";
+    fs::write(dir.path().join("start.sh"), script).unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "start.sh",
+            "--select=capabilities-not-dropped,writable-root-filesystem",
+            "--unsafe-fixes",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let fixed = fs::read_to_string(dir.path().join("start.sh")).unwrap();
+    assert!(
+        fixed.starts_with(
+            "\u{feff}#!/bin/sh\n# start the API\ndocker run -d \\\n  --name api \\\n  --"
+        ),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("--cap-drop ALL ") && fixed.contains("--read-only "),
+        "{fixed}"
+    );
+    assert!(fixed.ends_with("example/api:2.0 serve\n"), "{fixed}");
+}
+
+#[test]
+fn standard_input_is_reviewed_but_not_fixed() {
+    let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "compose.yaml",
+            SELECT,
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+        ])
+        .write_stdin(COMPOSE)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("fixed 0 findings in 0 files"), "{stdout}");
+    assert!(stdout.contains("PRV002"), "{stdout}");
+}

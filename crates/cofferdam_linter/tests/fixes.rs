@@ -1,0 +1,196 @@
+//! Fixes to a fixed point over every fixture and every conformance sample: with every rule
+//! enabled and unsafe fixes included, fixes are applied round by round (whole fixes whose edits
+//! do not touch, as `check --fix` takes them) until none applies. The test fails when the
+//! rounds never settle, when a round's output no longer parses or loses a comment, when a
+//! rule's own fix leaves that rule raised as often as before, and when a fixture's fixed text
+//! differs from its insta snapshot (`snapshots/fixes__<fixture>.snap`, reviewed like code).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cofferdam_diagnostics::{Applicability, Diagnostic, Fix, SourceFile, non_overlapping};
+use cofferdam_linter::fixes::{FixedKind, verify};
+use cofferdam_linter::model::compose::{ComposeInput, NoFiles};
+use cofferdam_linter::syntax::embedded::Embedding;
+use cofferdam_linter::{Settings, lint_compose, lint_dockerfile, lint_run_lines};
+
+const MAX_ROUNDS: usize = 10;
+
+fn resources() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("resources")
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn kind_of(path: &Path) -> Option<FixedKind> {
+    let name = path.file_name()?.to_str()?;
+    if name.ends_with("Dockerfile") {
+        return Some(FixedKind::Dockerfile);
+    }
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "dockerfile" => Some(FixedKind::Dockerfile),
+        "yml" | "yaml" => Some(FixedKind::Yaml),
+        "sh" => Some(FixedKind::Script),
+        _ => None,
+    }
+}
+
+/// The findings of one file, linted on its own (support files are not read).
+fn lint(kind: FixedKind, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let source = SourceFile::new("input", text);
+    match kind {
+        FixedKind::Dockerfile => lint_dockerfile(&source, settings).diagnostics,
+        FixedKind::Yaml => {
+            let environment = |_: &str| None;
+            lint_compose(
+                ComposeInput {
+                    files: vec![source],
+                    loader: &NoFiles,
+                    environment: &environment,
+                },
+                settings,
+            )
+            .into_iter()
+            .filter(|(file, _)| file.name() == "input")
+            .flat_map(|(_, result)| result.diagnostics)
+            .collect()
+        }
+        FixedKind::Script => lint_run_lines(&source, Embedding::Shell, &NoFiles, settings)
+            .into_iter()
+            .filter(|(file, _)| file.name() == "input")
+            .flat_map(|(_, result)| result.diagnostics)
+            .collect(),
+    }
+}
+
+fn counts(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for diagnostic in diagnostics {
+        *counts.entry(diagnostic.rule.code).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Fixes `text` to a fixed point; the fixed text, or what went wrong.
+fn fix_to_fixed_point(kind: FixedKind, text: &str, settings: &Settings) -> Result<String, String> {
+    let initial = lint(kind, text, settings);
+    let before = counts(&initial);
+    let mut fixed_in_first_round: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut current = text.to_owned();
+    let mut diagnostics = initial;
+    for round in 0..MAX_ROUNDS {
+        let fixes: Vec<&Fix> = diagnostics.iter().filter_map(|d| d.fix.as_ref()).collect();
+        let (edits, taken) = non_overlapping(fixes.iter().copied(), |fix| {
+            fix.applicability != Applicability::DisplayOnly
+        });
+        if edits.is_empty() {
+            let after = counts(&diagnostics);
+            for (code, fixed) in &fixed_in_first_round {
+                let was = before.get(code).copied().unwrap_or(0);
+                let now = after.get(code).copied().unwrap_or(0);
+                if now + fixed > was {
+                    return Err(format!(
+                        "{code}: {fixed} fixed in the first round, yet {now} of {was} remain"
+                    ));
+                }
+            }
+            return Ok(current);
+        }
+        if round == 0 {
+            let with_fix: Vec<&Diagnostic> =
+                diagnostics.iter().filter(|d| d.fix.is_some()).collect();
+            for index in &taken {
+                *fixed_in_first_round
+                    .entry(with_fix[*index].rule.code)
+                    .or_insert(0) += 1;
+            }
+        }
+        let next = Fix::new(Applicability::Unsafe, "round", edits)
+            .apply(&current)
+            .ok_or("edits overlap")?;
+        verify(kind, &current, &next).map_err(|error| format!("round {round}: {error}"))?;
+        if next == current {
+            return Err(format!("round {round}: fixes that change nothing"));
+        }
+        current = next;
+        diagnostics = lint(kind, &current, settings);
+    }
+    Err(format!("no fixed point after {MAX_ROUNDS} rounds"))
+}
+
+fn all_rules() -> Settings {
+    Settings::default()
+        .with_selection(&["ALL".to_owned()], &[], &[])
+        .expect("ALL")
+}
+
+#[test]
+fn fixtures_fix_to_a_clean_fixed_point() {
+    let mut files = Vec::new();
+    files_under(&resources().join("fixtures"), &mut files);
+    files.sort();
+    let settings = all_rules();
+    let mut failures = Vec::new();
+    let mut changed = 0;
+    for path in &files {
+        // Support files of a fixture (`<rule>.files/`) are reviewed with it, not alone.
+        if path.to_string_lossy().contains(".files/") {
+            continue;
+        }
+        let Some(kind) = kind_of(path) else {
+            continue;
+        };
+        let text = fs::read_to_string(path).expect("readable fixture");
+        match fix_to_fixed_point(kind, &text, &settings) {
+            Ok(fixed) if fixed != text => {
+                changed += 1;
+                let name = path
+                    .strip_prefix(resources().join("fixtures"))
+                    .expect("under fixtures")
+                    .to_string_lossy()
+                    .replace('/', "__");
+                insta::assert_snapshot!(name, fixed);
+            }
+            Ok(_) => {}
+            Err(error) => failures.push(format!("{}: {error}", path.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The fixtures exercise the fixes: a change that stops every fix from applying fails.
+    assert!(changed >= 10, "only {changed} fixtures changed");
+}
+
+#[test]
+fn conformance_samples_fix_to_a_clean_fixed_point() {
+    let mut files = Vec::new();
+    files_under(&resources().join("conformance"), &mut files);
+    files.sort();
+    let settings = all_rules();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in &files {
+        let Some(kind) = kind_of(path) else {
+            continue;
+        };
+        let text = fs::read_to_string(path).expect("readable sample");
+        if kind == FixedKind::Yaml && !text.contains("services") {
+            continue;
+        }
+        checked += 1;
+        if let Err(error) = fix_to_fixed_point(kind, &text, &settings) {
+            failures.push(format!("{}: {error}", path.display()));
+        }
+    }
+    assert!(checked > 250, "only {checked} samples found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
