@@ -160,11 +160,12 @@ fn run_lines_keep_their_continuations_and_a_bom_is_kept() {
         ),
         "{fixed}"
     );
+    // One flag per continuation line, indented like the others.
     assert!(
-        fixed.contains("--cap-drop ALL ") && fixed.contains("--read-only "),
+        fixed.contains("\n  --cap-drop ALL \\\n") && fixed.contains("\n  --read-only \\\n"),
         "{fixed}"
     );
-    assert!(fixed.ends_with("example/api:2.0 serve\n"), "{fixed}");
+    assert!(fixed.ends_with(" \\\n  example/api:2.0 serve\n"), "{fixed}");
 }
 
 #[test]

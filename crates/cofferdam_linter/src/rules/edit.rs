@@ -110,11 +110,27 @@ impl ContainerContext<'_> {
         }
     }
 
-    /// Inserts `flag ` before the image word of a run line.
+    /// Inserts `flag` before the image word of a run line. When the image starts a line that
+    /// continues the one before (a `\` at its end), the flag gets its own continuation line
+    /// above the image, indented the same, as the command's other flags usually are;
+    /// otherwise it goes on the image's line.
     fn insert_flag(&self, flag: &str) -> Option<Vec<Edit>> {
         let image = self.spec.image.as_ref()?;
         if flag.is_empty() {
             return None;
+        }
+        let file = FileText::of(self, image.range)?;
+        let start = file.local(image.range).start() as usize;
+        let line_start = file.text[..start].rfind('\n').map_or(0, |at| at + 1);
+        let indent = &file.text[line_start..start];
+        let continued = file.text[..line_start]
+            .trim_end_matches(['\n', '\r'])
+            .ends_with('\\');
+        if line_start > 0 && continued && indent.trim().is_empty() {
+            return Some(vec![Edit::insert(
+                file.global(line_start),
+                format!("{indent}{flag} \\{}", file.newline()),
+            )]);
         }
         Some(vec![Edit::insert(image.range.start(), format!("{flag} "))])
     }
@@ -474,6 +490,13 @@ mod tests {
                 "docker run --rm --privileged \\\n  -v /x:/x busybox:1.36 true\n"
             ),
             "docker run --rm \\\n  -v /x:/x busybox:1.36 true\n"
+        );
+        assert_eq!(
+            script_fixed(
+                CapabilitiesNotDropped::META,
+                "docker run -d \\\r\n\t--name x \\\r\n\tnginx:1.27\r\n"
+            ),
+            "docker run -d \\\r\n\t--name x \\\r\n\t--cap-drop ALL \\\r\n\tnginx:1.27\r\n"
         );
         assert_eq!(
             script_fixed(CapabilitiesNotDropped::META, "docker run -d 'nginx:1.27'\n"),

@@ -196,7 +196,7 @@ mod tests {
                 rule,
                 "docker run -d \\\n  --name api \\\n  example/api:2.0 serve\n"
             ),
-            "docker run -d \\\n  --name api \\\n  --security-opt no-new-privileges example/api:2.0 serve\n"
+            "docker run -d \\\n  --name api \\\n  --security-opt no-new-privileges \\\n  example/api:2.0 serve\n"
         );
         assert_eq!(
             script_fixed(
