@@ -183,7 +183,7 @@ fn mistakes_name_the_file_line_and_column() {
     let (code, _, stderr) = run(dir.path(), &["check", "."], &[]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("cofferdam.toml:5:1: unknown setting `allowed-caps`, expected one of `restart-max-retries`, `memory-ceiling`, `allowed-registries`, `allowed-capabilities`"),
+        stderr.contains("cofferdam.toml:5:1: unknown setting `allowed-caps`, expected one of `restart-max-retries`, `memory-ceiling`, `allowed-registries`, `pinned-tags`, `allowed-capabilities`"),
         "{stderr}"
     );
     let (code, _, stderr) = run(dir.path(), &["config"], &[]);

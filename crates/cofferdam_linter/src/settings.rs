@@ -22,6 +22,9 @@ pub struct Settings {
     /// Where images may be pulled from: registry hosts, optionally with a path prefix
     /// (`docker.io/library`, `ghcr.io/acme`), normalised as Docker names them. Empty: anywhere.
     pub allowed_registries: Vec<String>,
+    /// The tag to pin each image to when a fix replaces `latest` or adds a missing tag:
+    /// `(canonical name, tag)`, see [`crate::model::ImageRef::canonical_name`].
+    pub pinned_tags: Vec<(String, String)>,
 }
 
 /// The default `N` of `on-failure:N`: enough to ride out a transient failure, few enough that a
@@ -37,6 +40,7 @@ impl Default for Settings {
             allowed_capabilities: Vec::new(),
             memory_ceiling: None,
             allowed_registries: Vec::new(),
+            pinned_tags: Vec::new(),
         }
     }
 }
@@ -96,6 +100,15 @@ impl Settings {
             self.enabled[index] = enabled;
         }
         Ok(())
+    }
+
+    /// The tag configured for `image` (`pinned-tags`).
+    pub fn pinned_tag(&self, image: &crate::model::ImageRef) -> Option<&str> {
+        let name = image.canonical_name();
+        self.pinned_tags
+            .iter()
+            .find(|(pinned, _)| *pinned == name)
+            .map(|(_, tag)| tag.as_str())
     }
 
     /// Whether `capability` (upper-case, without `CAP_`) is accepted for `service`.
@@ -224,6 +237,18 @@ pub const SETTINGS: &[SettingDoc] = &[
         rules: &["image-from-unapproved-registry"],
     },
     SettingDoc {
+        key: "pinned-tags",
+        kind: "table of strings",
+        default: "{}",
+        description: "The version tag a fix pins each image to, by image name as Docker \
+                      resolves it (`nginx` is `docker.io/library/nginx`). With it, \
+                      `--unsafe-fixes` replaces `latest` and adds the missing tag of an \
+                      untagged image; without an entry for an image, those findings stay \
+                      suggestions.",
+        example: "{ nginx = \"1.27-alpine\", \"ghcr.io/acme/api\" = \"2.4.1\" }",
+        rules: &["latest-tag", "untagged-image"],
+    },
+    SettingDoc {
         key: "allowed-capabilities",
         kind: "table of arrays of strings",
         default: "{}",
@@ -276,6 +301,32 @@ impl Settings {
                 }
                 self.allowed_registries = registries;
             }
+            "pinned-tags" => {
+                let table = value
+                    .as_object()
+                    .ok_or_else(|| expected("a table of image names to tags"))?;
+                let mut pinned = Vec::with_capacity(table.len());
+                for (image, tag) in table {
+                    let tag = tag
+                        .as_str()
+                        .map(str::trim)
+                        .filter(|tag| is_tag(tag))
+                        .ok_or_else(|| {
+                            format!(
+                                "`pinned-tags.{image}` expects a tag such as \"1.27-alpine\", \
+                                 found `{tag}`"
+                            )
+                        })?;
+                    let reference = crate::model::ImageRef::parse(image.trim());
+                    if reference.tag.is_some() || reference.digest.is_some() {
+                        return Err(format!(
+                            "`pinned-tags` names images without a tag or digest, found `{image}`"
+                        ));
+                    }
+                    pinned.push((reference.canonical_name(), tag.to_owned()));
+                }
+                self.pinned_tags = pinned;
+            }
             "allowed-capabilities" => {
                 let table = value
                     .as_object()
@@ -317,14 +368,25 @@ impl Settings {
     }
 }
 
+/// Docker's tag grammar: up to 128 of `[A-Za-z0-9_.-]`, not starting with `.` or `-`.
+fn is_tag(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 128
+        && !text.starts_with(['.', '-'])
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{SETTINGS, Settings};
 
+    /// A TOML value, as the configuration loader hands it over (as JSON).
     fn toml_value(text: &str) -> serde_json::Value {
-        // The examples are TOML; these few are also JSON once `{ a = [...] }` is rewritten.
-        let json = text.replace(" = ", "\": ").replace("{ ", "{ \"");
-        serde_json::from_str(&json).unwrap_or_else(|error| panic!("{text}: {error}"))
+        let table: toml::Table = toml::from_str(&format!("value = {text}"))
+            .unwrap_or_else(|error| panic!("{text}: {error}"));
+        serde_json::to_value(&table["value"]).expect("TOML values are JSON values")
     }
 
     #[test]
@@ -356,6 +418,34 @@ mod tests {
         assert_eq!(
             settings.allowed_registries,
             ["docker.io/library", "localhost:5000"]
+        );
+        settings
+            .apply_setting(
+                "pinned-tags",
+                &serde_json::json!({"nginx": "1.27", "ghcr.io/acme/api": "2.4.1"}),
+            )
+            .unwrap();
+        let tag = |image: &str| {
+            settings
+                .pinned_tag(&crate::model::ImageRef::parse(image))
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            tag("docker.io/library/nginx:latest").as_deref(),
+            Some("1.27")
+        );
+        assert_eq!(tag("ghcr.io/acme/api").as_deref(), Some("2.4.1"));
+        assert_eq!(tag("redis"), None);
+        let mut fresh = Settings::default();
+        assert!(
+            fresh
+                .apply_setting("pinned-tags", &serde_json::json!({"nginx": "1 27"}))
+                .is_err()
+        );
+        assert!(
+            fresh
+                .apply_setting("pinned-tags", &serde_json::json!({"nginx:1": "1.27"}))
+                .is_err()
         );
     }
 

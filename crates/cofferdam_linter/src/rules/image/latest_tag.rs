@@ -1,8 +1,8 @@
 //! `latest-tag`: `FROM image:latest`, or a container that runs `image:latest`.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
-use crate::rules::image::{pulled_images, pulled_reference};
+use crate::rules::image::{pin_fix, pulled_images, pulled_reference};
 use crate::rules::{ContainerContext, DockerfileContext};
 
 declare_rule! {
@@ -54,7 +54,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: the right version is a decision for the team.
+    /// Unsafe when `pinned-tags` in cofferdam.toml names the tag for the image: `latest` is
+    /// replaced with it where the reference is written, and a new version can change what the
+    /// container does. Display-only otherwise: the right version is a decision for the team.
     ///
     /// ## References
     /// - <https://docs.docker.com/build/building/best-practices/#from>
@@ -80,8 +82,12 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                 stage.image.range,
                 format!("`{}` uses the moving `latest` tag", image.text),
             )
-            .with_fix(Fix::display_only(
-                "replace `latest` with a specific version tag, or pin a digest",
+            .with_fix(pin_fix(
+                ctx.settings,
+                image,
+                ctx.slice(stage.image.range),
+                stage.image.range,
+                SUGGESTION,
             )),
         );
     }
@@ -100,16 +106,80 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
             range,
             format!("`{}` uses the moving `latest` tag", image.text),
         )
-        .with_fix(Fix::display_only(
-            "replace `latest` with a specific version tag, or pin a digest",
+        .with_fix(pin_fix(
+            ctx.settings,
+            &image,
+            ctx.text(range),
+            range,
+            SUGGESTION,
         )),
     );
 }
+
+const SUGGESTION: &str = "replace `latest` with a specific version tag, or pin a digest";
 
 #[cfg(test)]
 mod tests {
     use super::LatestTag;
     use crate::rules::test::{compose_lines, lines};
+
+    #[test]
+    fn configured_tags_pin_latest_where_it_is_written() {
+        use cofferdam_diagnostics::SourceFile;
+
+        let mut settings = crate::Settings::default()
+            .with_selection(
+                &["latest-tag".to_owned(), "untagged-image".to_owned()],
+                &[],
+                &[],
+            )
+            .unwrap();
+        settings
+            .apply_setting(
+                "pinned-tags",
+                &serde_json::json!({"nginx": "1.27-alpine", "docker.io/library/alpine": "3.20"}),
+            )
+            .unwrap();
+        let fixed = |text: &str| {
+            let result = crate::lint_dockerfile(&SourceFile::new("Dockerfile", text), &settings);
+            let edits = result
+                .diagnostics
+                .into_iter()
+                .filter_map(|diagnostic| diagnostic.fix)
+                .flat_map(|fix| fix.edits)
+                .collect();
+            cofferdam_diagnostics::Fix::unsafe_edits("all", edits)
+                .apply(text)
+                .unwrap()
+        };
+        assert_eq!(
+            fixed(
+                "FROM nginx:latest AS web\nFROM alpine\nFROM redis:latest\nARG T=latest\nFROM nginx:$T\n"
+            ),
+            "FROM nginx:1.27-alpine AS web\nFROM alpine:3.20\nFROM redis:latest\nARG T=latest\nFROM nginx:$T\n"
+        );
+        let text = "services:\n  a:\n    image: \"nginx:latest\"\n  b:\n    image: docker.io/library/alpine\n";
+        let environment = |_: &str| None;
+        let edits = crate::lint_compose(
+            crate::model::compose::ComposeInput {
+                files: vec![SourceFile::new("compose.yaml", text)],
+                loader: &crate::model::compose::NoFiles,
+                environment: &environment,
+            },
+            &settings,
+        )
+        .into_iter()
+        .flat_map(|(_, result)| result.diagnostics)
+        .filter_map(|diagnostic| diagnostic.fix)
+        .flat_map(|fix| fix.edits)
+        .collect();
+        assert_eq!(
+            cofferdam_diagnostics::Fix::unsafe_edits("all", edits)
+                .apply(text)
+                .unwrap(),
+            "services:\n  a:\n    image: \"nginx:1.27-alpine\"\n  b:\n    image: docker.io/library/alpine:3.20\n"
+        );
+    }
 
     #[test]
     fn latest_only() {

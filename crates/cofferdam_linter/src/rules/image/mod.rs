@@ -14,7 +14,7 @@ pub mod remote_script_piped_to_shell;
 pub mod tls_verification_disabled;
 pub mod untagged_image;
 
-use cofferdam_diagnostics::TextRange;
+use cofferdam_diagnostics::{Edit, Fix, TextRange};
 
 use crate::model::container::{ImageConfig, is_variable};
 use crate::model::{Base, ImageRef, Stage};
@@ -117,6 +117,39 @@ fn after_last_path_separator(text: &str) -> &str {
         }
     }
     &text[start..]
+}
+
+/// The fix for an image that runs `latest` (named or implied): the tag configured for it in
+/// `pinned-tags`, as an unsafe edit of the reference where it is written (`written`, the text
+/// of `range`), else `suggestion` alone. No edit when the written reference is not the pulled
+/// one (a variable or an `ARG` decides it).
+pub(crate) fn pin_fix(
+    settings: &crate::Settings,
+    image: &ImageRef,
+    written: &str,
+    range: TextRange,
+    suggestion: &str,
+) -> Fix {
+    let Some(tag) = settings.pinned_tag(image) else {
+        return Fix::display_only(suggestion);
+    };
+    let description = format!("pin `{}` to `{tag}` (from `pinned-tags`)", image.text);
+    let Some(at) = written.find(image.text.as_str()) else {
+        return Fix::display_only(description);
+    };
+    let start = range.start() + at as u32;
+    let edit = match image.tag.as_deref() {
+        Some("latest") => {
+            let tag_at = image.text.rfind(":latest").expect("a latest tag") as u32 + 1;
+            Edit::replace(
+                TextRange::new(start + tag_at, start + tag_at + "latest".len() as u32),
+                tag,
+            )
+        }
+        None => Edit::insert(start + image.text.len() as u32, format!(":{tag}")),
+        Some(_) => return Fix::display_only(suggestion),
+    };
+    Fix::unsafe_edits(description, vec![edit])
 }
 
 /// This family's container and two-input rules (its Dockerfile-only rules are listed in

@@ -1,9 +1,9 @@
 //! `untagged-image`: `FROM image`, `image: name` or `docker run name` without a tag or digest,
 //! which pulls whatever `latest` is.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
-use crate::rules::image::{pulled_images, pulled_reference};
+use crate::rules::image::{pin_fix, pulled_images, pulled_reference};
 use crate::rules::{ContainerContext, DockerfileContext};
 
 declare_rule! {
@@ -56,7 +56,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: the right version is a decision for the team.
+    /// Unsafe when `pinned-tags` in cofferdam.toml names the tag for the image: the tag is
+    /// added where the reference is written (`FROM alpine` → `FROM alpine:3.20`), and a new
+    /// version can change what the container does. Display-only otherwise: the right version
+    /// is a decision for the team.
     ///
     /// ## References
     /// - <https://docs.docker.com/build/building/best-practices/#from>
@@ -84,11 +87,14 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                 stage.image.raw, image.text
             )
         };
-        out.push(
-            Diagnostic::new(UntaggedImage::META, stage.image.range, shown).with_fix(
-                Fix::display_only("add a specific version tag, e.g. `image:1.2`, or a digest"),
-            ),
+        let fix = pin_fix(
+            ctx.settings,
+            image,
+            ctx.slice(stage.image.range),
+            stage.image.range,
+            SUGGESTION,
         );
+        out.push(Diagnostic::new(UntaggedImage::META, stage.image.range, shown).with_fix(fix));
     }
 }
 
@@ -105,11 +111,17 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
             range,
             format!("`{}` has no tag, so every pull takes `latest`", image.text),
         )
-        .with_fix(Fix::display_only(
-            "add a specific version tag, e.g. `image:1.2`, or a digest",
+        .with_fix(pin_fix(
+            ctx.settings,
+            &image,
+            ctx.text(range),
+            range,
+            SUGGESTION,
         )),
     );
 }
+
+const SUGGESTION: &str = "add a specific version tag, e.g. `image:1.2`, or a digest";
 
 #[cfg(test)]
 mod tests {
