@@ -189,3 +189,79 @@ fn standard_input_is_reviewed_but_not_fixed() {
     assert!(stdout.contains("fixed 0 findings in 0 files"), "{stdout}");
     assert!(stdout.contains("PRV002"), "{stdout}");
 }
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every `#` comment of a text (at a line start or after a blank).
+fn comments(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let at = line
+                .char_indices()
+                .find(|(at, c)| *c == '#' && (*at == 0 || line[..*at].ends_with([' ', '\t'])))?
+                .0;
+            Some(line[at..].trim_end().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_project_fixes_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop");
+    copy_tree(&example, dir.path());
+    let before: Vec<(String, String)> = ["compose.yaml", "Dockerfile", "deploy.sh"]
+        .iter()
+        .map(|name| {
+            (
+                (*name).to_owned(),
+                fs::read_to_string(dir.path().join(name)).unwrap(),
+            )
+        })
+        .collect();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["check", ".", "--unsafe-fixes", "--format", "json"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // The fixed files parse as well as before (the example has no syntax errors).
+    assert_eq!(json["errors"], serde_json::json!([]), "{stdout}");
+    let notes = json["notes"].to_string();
+    assert!(notes.contains("fixed "), "{notes}");
+    for (name, text) in &before {
+        let fixed = fs::read_to_string(dir.path().join(name)).unwrap();
+        assert_ne!(&fixed, text, "{name} unchanged");
+        let mut kept = comments(&fixed);
+        for comment in comments(text) {
+            let at = kept
+                .iter()
+                .position(|other| *other == comment)
+                .unwrap_or_else(|| panic!("{name} lost `{comment}`"));
+            kept.swap_remove(at);
+        }
+    }
+    // A fixed point: nothing applicable is left, so a second run changes nothing.
+    let (code, diff, _) = run(dir.path(), &["check", ".", "--unsafe-fixes", "--diff"]);
+    assert_eq!((code, diff.as_str()), (0, ""));
+    for finding in json["findings"].as_array().unwrap() {
+        let applicability = &finding["fix"]["applicability"];
+        assert_eq!(
+            applicability.as_str().unwrap_or("display-only"),
+            "display-only",
+            "a fixable finding remains: {finding}"
+        );
+    }
+}
