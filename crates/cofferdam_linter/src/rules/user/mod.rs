@@ -1,6 +1,7 @@
 //! `user` rules: who the final image (Dockerfiles) and the container (compose, run lines) run as.
 
 pub mod container_runs_as_root;
+pub(crate) mod create_user;
 pub mod last_user_root;
 pub mod missing_user;
 pub mod named_user;
