@@ -159,6 +159,23 @@ pub(crate) fn run_as_non_root(
     Fix::unsafe_edits(target.description, edits)
 }
 
+/// Whether the final stage is built on a Windows image (or uses the backtick escape of Windows
+/// Dockerfiles), where Linux user ids and `--chown` do not apply.
+pub(crate) fn is_windows_base(ctx: &DockerfileContext<'_>) -> bool {
+    ctx.file.escape == '`'
+        || base_image(ctx).is_some_and(|image| {
+            image
+                .text
+                .to_ascii_lowercase()
+                .split(['/', ':', '-', '_', '.'])
+                .any(|part| {
+                    ["windows", "nanoserver", "servercore", "ltsc"]
+                        .iter()
+                        .any(|marker| part.starts_with(marker))
+                })
+        })
+}
+
 /// The user the final stage switches to.
 struct Target {
     /// The `RUN` line that creates the user, when the image does not have one yet.
@@ -264,6 +281,20 @@ fn target(ctx: &DockerfileContext<'_>) -> Option<Target> {
     })
 }
 
+/// The image the final stage is built on, following `FROM <stage>`; `None` for `scratch` and
+/// for references with unresolved variables.
+fn base_image<'a>(ctx: &'a DockerfileContext<'_>) -> Option<&'a ImageRef> {
+    let root = *ctx.model.shipped_stages().last()?;
+    match &ctx.model.stages[root].base {
+        Base::Image {
+            image,
+            unresolved: false,
+            ..
+        } => Some(image),
+        _ => None,
+    }
+}
+
 /// The family of the image the final stage is built on. A `SHELL` that is not a POSIX shell
 /// cannot run the `&&` of a creation line, so the family is then unknown.
 fn family(ctx: &DockerfileContext<'_>) -> Family {
@@ -271,13 +302,9 @@ fn family(ctx: &DockerfileContext<'_>) -> Family {
     let Some(&root) = chain.last() else {
         return Family::Unknown;
     };
-    let family = match &ctx.model.stages[root].base {
-        Base::Scratch => Family::Scratch,
-        Base::Image {
-            image,
-            unresolved: false,
-            ..
-        } => image_family(image),
+    let family = match (&ctx.model.stages[root].base, base_image(ctx)) {
+        (Base::Scratch, _) => Family::Scratch,
+        (_, Some(image)) => image_family(image),
         _ => Family::Unknown,
     };
     let posix_shell = chain
@@ -291,8 +318,7 @@ fn family(ctx: &DockerfileContext<'_>) -> Family {
             }
             _ => true,
         });
-    if ctx.file.escape == '`'
-        || (!posix_shell && matches!(family, Family::Busybox | Family::Shadow))
+    if is_windows_base(ctx) || (!posix_shell && matches!(family, Family::Busybox | Family::Shadow))
     {
         Family::Unknown
     } else {
