@@ -31,7 +31,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: the build command must pass `--secret id=…` instead of `--build-arg`.
+    /// Display-only: a secret mount changes how the build is started too (`--secret` instead of
+    /// `--build-arg`, in every script and CI job that builds the image), which is outside the
+    /// Dockerfile, and the `RUN` steps that read the argument have to be found and changed.
+    ///
+    /// The suggestion names the exact forms for the argument, with the secret id in lower case:
+    /// `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN …` on each step that needs it, which
+    /// sets `NPM_TOKEN` for that step only (the `env=` option needs Dockerfile syntax 1.10 or
+    /// later, e.g. `# syntax=docker/dockerfile:1`), and
+    /// `docker build --secret id=npm_token,env=NPM_TOKEN .`, which reads the value from the
+    /// builder's own `NPM_TOKEN` environment variable. It never repeats a default value.
     ///
     /// ## References
     /// - <https://docs.docker.com/build/building/secrets/>
@@ -70,20 +79,29 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                         pair.key.raw
                     ),
                 )
-                .with_fix(Fix::display_only(format!(
-                    "use `RUN --mount=type=secret,id={}` and `docker build --secret id={}`",
-                    pair.key.raw.to_ascii_lowercase(),
-                    pair.key.raw.to_ascii_lowercase()
-                ))),
+                .with_fix(Fix::display_only(build_secret_suggestion(&pair.key.raw))),
             );
         }
     }
 }
 
+/// How to pass the secret `name` to the build steps that need it instead of an `ARG` or
+/// `ENV`: the secret mount with `env=` (Dockerfile syntax 1.10+) and the matching build flag,
+/// which reads the value from the builder's environment variable of the same name. Only the
+/// name appears, never a value.
+pub(crate) fn build_secret_suggestion(name: &str) -> String {
+    let id = name.to_ascii_lowercase();
+    format!(
+        "mount it only where a step needs it: `RUN --mount=type=secret,id={id},env={name} …` (Dockerfile syntax 1.10+), built with `docker build --secret id={id},env={name}`"
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    use cofferdam_diagnostics::Applicability;
+
     use super::SecretInBuildArg;
-    use crate::rules::test::lines;
+    use crate::rules::test::{lines, lint};
 
     #[test]
     fn secret_named_args() {
@@ -96,5 +114,23 @@ mod tests {
             [2]
         );
         assert!(lines(SecretInBuildArg::META, "FROM a:1\nARG VERSION=1\n").is_empty());
+    }
+
+    #[test]
+    fn suggests_the_exact_secret_mount_without_the_value() {
+        let found = lint(
+            SecretInBuildArg::META,
+            "FROM a:1\nARG DB_PASSWORD=hunter2x\nRUN ./migrate\n",
+        );
+        assert_eq!(found.len(), 1);
+        let fix = found[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, Applicability::DisplayOnly);
+        assert_eq!(
+            fix.description,
+            "mount it only where a step needs it: `RUN --mount=type=secret,id=db_password,env=DB_PASSWORD …` (Dockerfile syntax 1.10+), built with `docker build --secret id=db_password,env=DB_PASSWORD`"
+        );
+        for text in [&found[0].message, &fix.description] {
+            assert!(!text.contains("hunter2x"), "{text}");
+        }
     }
 }

@@ -5,6 +5,7 @@ use cofferdam_diagnostics::{Diagnostic, Fix, Severity, TextRange, declare_rule};
 
 use crate::model::container::is_variable;
 use crate::rules::secrets::detect::{detect_value, is_placeholder, is_secret_name};
+use crate::rules::secrets::secret_in_build_arg::build_secret_suggestion;
 use crate::rules::secrets::{dotenv_reads, literal_fallback};
 use crate::rules::{ContainerContext, DockerfileContext};
 use crate::syntax::dockerfile::InstructionKind;
@@ -70,6 +71,15 @@ declare_rule! {
     /// ## Fix safety
     /// Display-only: the application must read the secret from a file or its runtime
     /// environment instead.
+    ///
+    /// In a Dockerfile the `ENV` has to go, and where the value comes from changes outside the
+    /// file. When the container needs it, the suggestion is to provide it when the container
+    /// starts, as a secret file (`DB_PASSWORD_FILE=/run/secrets/db_password`) where the image
+    /// supports one. When only build steps need it (`ENV TOKEN=$TOKEN` copying a build
+    /// argument is usually that), the suggestion names the exact secret mount for the variable,
+    /// `RUN --mount=type=secret,id=db_password,env=DB_PASSWORD …` (Dockerfile syntax 1.10 or
+    /// later), and the build flag `docker build --secret id=db_password,env=DB_PASSWORD`, which
+    /// reads the value from the builder's own environment. Suggestions never repeat the value.
     ///
     /// ## References
     /// - <https://docs.docker.com/compose/how-tos/use-secrets/>
@@ -197,13 +207,21 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                         pair.key.raw
                     )
                 };
+                let name = &pair.key.raw;
+                let id = name.to_ascii_lowercase();
+                let runtime = format!(
+                    "provide `{name}` when the container starts (a secret file such as `{name}_FILE=/run/secrets/{id}`)"
+                );
+                let build = build_secret_suggestion(name);
+                // A copied build argument is most often only needed by the build.
+                let suggestion = if unquoted.starts_with('$') {
+                    format!("if only build steps need it, {build}; else {runtime}")
+                } else {
+                    format!("{runtime}; if only build steps need it, {build}")
+                };
                 out.push(
-                    Diagnostic::new(SecretInEnv::META, pair.range, message).with_fix(
-                        Fix::display_only(format!(
-                            "provide `{}` at runtime (a secret file, e.g. `{}_FILE=/run/secrets/…`), not in the image",
-                            pair.key.raw, pair.key.raw
-                        )),
-                    ),
+                    Diagnostic::new(SecretInEnv::META, pair.range, message)
+                        .with_fix(Fix::display_only(suggestion)),
                 );
             }
         }
@@ -212,8 +230,10 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use cofferdam_diagnostics::Applicability;
+
     use super::SecretInEnv;
-    use crate::rules::test::{compose_findings, graded, lines};
+    use crate::rules::test::{compose_findings, graded, lines, lint};
 
     const RULE: &cofferdam_diagnostics::RuleMeta = SecretInEnv::META;
 
@@ -331,5 +351,30 @@ services:
         );
         assert!(lines(SecretInEnv::META, "FROM a:1\nENV DB_PASSWORD=\n").is_empty());
         assert!(lines(SecretInEnv::META, "FROM a:1\nENV NODE_ENV=production\n").is_empty());
+    }
+
+    #[test]
+    fn dockerfile_suggestions_name_the_mount_and_never_the_value() {
+        let found = lint(
+            RULE,
+            "FROM a:1\nENV DB_PASSWORD=abc12345\nARG T\nENV API_TOKEN=\"${T}\"\n",
+        );
+        let descriptions: Vec<&str> = found
+            .iter()
+            .map(|diagnostic| diagnostic.fix.as_ref().expect("a fix").description.as_str())
+            .collect();
+        assert_eq!(
+            descriptions,
+            [
+                "provide `DB_PASSWORD` when the container starts (a secret file such as `DB_PASSWORD_FILE=/run/secrets/db_password`); if only build steps need it, mount it only where a step needs it: `RUN --mount=type=secret,id=db_password,env=DB_PASSWORD …` (Dockerfile syntax 1.10+), built with `docker build --secret id=db_password,env=DB_PASSWORD`",
+                "if only build steps need it, mount it only where a step needs it: `RUN --mount=type=secret,id=api_token,env=API_TOKEN …` (Dockerfile syntax 1.10+), built with `docker build --secret id=api_token,env=API_TOKEN`; else provide `API_TOKEN` when the container starts (a secret file such as `API_TOKEN_FILE=/run/secrets/api_token`)",
+            ]
+        );
+        for diagnostic in &found {
+            let fix = diagnostic.fix.as_ref().expect("a fix");
+            assert_eq!(fix.applicability, Applicability::DisplayOnly);
+            assert!(!diagnostic.message.contains("abc12345"));
+            assert!(!fix.description.contains("abc12345"));
+        }
     }
 }
