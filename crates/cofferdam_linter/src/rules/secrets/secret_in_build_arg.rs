@@ -79,20 +79,22 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                         pair.key.raw
                     ),
                 )
-                .with_fix(Fix::display_only(build_secret_suggestion(&pair.key.raw))),
+                .with_fix(Fix::display_only(format!(
+                    "pass it as a build secret to the steps that need it: {}",
+                    build_secret_mount(&pair.key.raw)
+                ))),
             );
         }
     }
 }
 
-/// How to pass the secret `name` to the build steps that need it instead of an `ARG` or
-/// `ENV`: the secret mount with `env=` (Dockerfile syntax 1.10+) and the matching build flag,
-/// which reads the value from the builder's environment variable of the same name. Only the
-/// name appears, never a value.
-pub(crate) fn build_secret_suggestion(name: &str) -> String {
+/// The secret mount that passes `name` to a build step instead of an `ARG` or `ENV` (its `env=`
+/// option needs Dockerfile syntax 1.10+), with the build flag that reads the value from the
+/// builder's environment variable of the same name. Only the name appears, never a value.
+pub(crate) fn build_secret_mount(name: &str) -> String {
     let id = name.to_ascii_lowercase();
     format!(
-        "mount it only where a step needs it: `RUN --mount=type=secret,id={id},env={name} …` (Dockerfile syntax 1.10+), built with `docker build --secret id={id},env={name}`"
+        "`RUN --mount=type=secret,id={id},env={name} …` (Dockerfile syntax 1.10+) with `docker build --secret id={id},env={name}`"
     )
 }
 
@@ -127,7 +129,7 @@ mod tests {
         assert_eq!(fix.applicability, Applicability::DisplayOnly);
         assert_eq!(
             fix.description,
-            "mount it only where a step needs it: `RUN --mount=type=secret,id=db_password,env=DB_PASSWORD …` (Dockerfile syntax 1.10+), built with `docker build --secret id=db_password,env=DB_PASSWORD`"
+            "pass it as a build secret to the steps that need it: `RUN --mount=type=secret,id=db_password,env=DB_PASSWORD …` (Dockerfile syntax 1.10+) with `docker build --secret id=db_password,env=DB_PASSWORD`"
         );
         for text in [&found[0].message, &fix.description] {
             assert!(!text.contains("hunter2x"), "{text}");

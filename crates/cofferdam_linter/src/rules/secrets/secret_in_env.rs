@@ -5,7 +5,7 @@ use cofferdam_diagnostics::{Diagnostic, Fix, Severity, TextRange, declare_rule};
 
 use crate::model::container::is_variable;
 use crate::rules::secrets::detect::{detect_value, is_placeholder, is_secret_name};
-use crate::rules::secrets::secret_in_build_arg::build_secret_suggestion;
+use crate::rules::secrets::secret_in_build_arg::build_secret_mount;
 use crate::rules::secrets::{dotenv_reads, literal_fallback};
 use crate::rules::{ContainerContext, DockerfileContext};
 use crate::syntax::dockerfile::InstructionKind;
@@ -210,14 +210,14 @@ pub(crate) fn check(ctx: &DockerfileContext<'_>, out: &mut Vec<Diagnostic>) {
                 let name = &pair.key.raw;
                 let id = name.to_ascii_lowercase();
                 let runtime = format!(
-                    "provide `{name}` when the container starts (a secret file such as `{name}_FILE=/run/secrets/{id}`)"
+                    "provide `{name}` when the container starts (e.g. `{name}_FILE=/run/secrets/{id}`)"
                 );
-                let build = build_secret_suggestion(name);
-                // A copied build argument is most often only needed by the build.
+                let build = build_secret_mount(name);
+                // A copied build argument is most often needed by the build only.
                 let suggestion = if unquoted.starts_with('$') {
-                    format!("if only build steps need it, {build}; else {runtime}")
+                    format!("if only the build needs it, use {build}; else {runtime}")
                 } else {
-                    format!("{runtime}; if only build steps need it, {build}")
+                    format!("{runtime}; if only the build needs it, use {build}")
                 };
                 out.push(
                     Diagnostic::new(SecretInEnv::META, pair.range, message)
@@ -366,8 +366,8 @@ services:
         assert_eq!(
             descriptions,
             [
-                "provide `DB_PASSWORD` when the container starts (a secret file such as `DB_PASSWORD_FILE=/run/secrets/db_password`); if only build steps need it, mount it only where a step needs it: `RUN --mount=type=secret,id=db_password,env=DB_PASSWORD …` (Dockerfile syntax 1.10+), built with `docker build --secret id=db_password,env=DB_PASSWORD`",
-                "if only build steps need it, mount it only where a step needs it: `RUN --mount=type=secret,id=api_token,env=API_TOKEN …` (Dockerfile syntax 1.10+), built with `docker build --secret id=api_token,env=API_TOKEN`; else provide `API_TOKEN` when the container starts (a secret file such as `API_TOKEN_FILE=/run/secrets/api_token`)",
+                "provide `DB_PASSWORD` when the container starts (e.g. `DB_PASSWORD_FILE=/run/secrets/db_password`); if only the build needs it, use `RUN --mount=type=secret,id=db_password,env=DB_PASSWORD …` (Dockerfile syntax 1.10+) with `docker build --secret id=db_password,env=DB_PASSWORD`",
+                "if only the build needs it, use `RUN --mount=type=secret,id=api_token,env=API_TOKEN …` (Dockerfile syntax 1.10+) with `docker build --secret id=api_token,env=API_TOKEN`; else provide `API_TOKEN` when the container starts (e.g. `API_TOKEN_FILE=/run/secrets/api_token`)",
             ]
         );
         for diagnostic in &found {
