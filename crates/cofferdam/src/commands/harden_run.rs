@@ -21,6 +21,7 @@ use cofferdam_linter::model::container::{
 };
 use cofferdam_linter::model::run::{Arity, RunCommand, RunOption, parse_run, shell_quote};
 use cofferdam_linter::rules::capabilities::grants;
+use cofferdam_linter::rules::resources::starting_points::{CPUS, MEMORY, PIDS, RESTART};
 use cofferdam_linter::rules::socket::runtime_socket_mounted;
 use cofferdam_linter::syntax::shell::{self, ShellWord};
 
@@ -51,11 +52,8 @@ pub(crate) struct HardenSettings {
 /// so a forgotten placeholder fails loudly instead of running as root.
 const USER_PLACEHOLDER: &str = "'<uid:gid>'";
 
-/// Starting points for limits; the explanation says to adjust them.
-const MEMORY: &str = "512m";
-const CPUS: &str = "1";
-const PIDS: &str = "256";
-const RESTART: &str = "on-failure:3";
+/// A tmpfs for `/tmp` when the root filesystem becomes read-only. The limits' starting points
+/// (the explanation says to adjust them) are the ones `--unsafe-fixes` inserts too.
 const TMPFS: &str = "/tmp:rw,noexec,nosuid,size=64m";
 
 pub(crate) fn harden_run(

@@ -30,6 +30,12 @@ pub(crate) struct Setting<'a> {
     pub(crate) flag: &'a str,
 }
 
+impl<'a> Setting<'a> {
+    pub(crate) const fn new(key: &'a str, value: &'a str, flag: &'a str) -> Self {
+        Setting { key, value, flag }
+    }
+}
+
 impl ContainerContext<'_> {
     /// Edits that add `item` to the list under `setting.key`, creating the key when it is
     /// missing. `needs` says whether another service that merges the same anchor needs the
@@ -84,7 +90,13 @@ impl ContainerContext<'_> {
             SpecSource::RunLine => match written {
                 // `--privileged` → remove the flag (and one following space).
                 Some(range) if setting.flag.is_empty() => self.delete_flag(range),
-                Some(_) => None,
+                // `--memory -1` → `--memory 512m`: the written range is the value word.
+                Some(range) => {
+                    let (_, value) = setting.flag.split_once(' ')?;
+                    let written = self.text(range);
+                    (!written.starts_with('-') || written.parse::<f64>().is_ok())
+                        .then(|| vec![Edit::replace(range, value)])
+                }
                 None => self.insert_flag(setting.flag),
             },
             SpecSource::Compose => {
@@ -472,6 +484,46 @@ mod tests {
                 "x-p: &p\n  privileged: true\nservices:\n  a:\n    <<: *p\n  b:\n    <<: *p\n    privileged: false\n"
             ),
             "x-p: &p\n  privileged: false\nservices:\n  a:\n    <<: *p\n  b:\n    <<: *p\n    privileged: false\n"
+        );
+    }
+
+    #[test]
+    fn limits_get_starting_points_or_replace_unlimited_values() {
+        use crate::rules::resources::memory_not_limited::MemoryNotLimited;
+        use crate::rules::resources::pids_not_limited::PidsNotLimited;
+        assert_eq!(
+            compose_fixed(
+                MemoryNotLimited::META,
+                "services:\n  a:\n    mem_limit: -1\n  b:\n    deploy:\n      resources:\n        limits:\n          memory: 0\n  c:\n    image: x:1\n"
+            ),
+            "services:\n  a:\n    mem_limit: 512m\n  b:\n    deploy:\n      resources:\n        limits:\n          memory: 512m\n  c:\n    image: x:1\n    mem_limit: 512m\n"
+        );
+        assert_eq!(
+            script_fixed(
+                PidsNotLimited::META,
+                "docker run --pids-limit -1 x:1\ndocker run x:2\n"
+            ),
+            "docker run --pids-limit 256 x:1\ndocker run --pids-limit 256 x:2\n"
+        );
+        assert_eq!(
+            script_fixed(MemoryNotLimited::META, "docker run --memory=-1 x:1\n"),
+            "docker run --memory=512m x:1\n"
+        );
+    }
+
+    #[test]
+    fn tmpfs_mounts_get_a_size() {
+        use crate::rules::filesystem::tmpfs_without_hardening::TmpfsWithoutHardening;
+        assert_eq!(
+            compose_fixed(
+                TmpfsWithoutHardening::META,
+                "services:\n  a:\n    tmpfs:\n      - /tmp\n      - \"/run:mode=755\"\n      - /x:exec\n"
+            ),
+            "services:\n  a:\n    tmpfs:\n      - /tmp:size=64m\n      - \"/run:mode=755,size=64m\"\n      - /x:exec\n"
+        );
+        assert_eq!(
+            script_fixed(TmpfsWithoutHardening::META, "docker run --tmpfs /tmp x:1\n"),
+            "docker run --tmpfs /tmp:size=64m x:1\n"
         );
     }
 

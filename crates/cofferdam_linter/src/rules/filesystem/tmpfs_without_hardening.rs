@@ -1,10 +1,27 @@
 //! `tmpfs-without-hardening`: a tmpfs mount without a size limit, or with `exec`, `suid` or
 //! `dev` turning off Docker's defaults.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, Edit, Fix, Severity, TextRange, declare_rule};
 
 use crate::model::container::Tmpfs;
 use crate::rules::ContainerContext;
+use crate::rules::resources::starting_points::TMPFS_SIZE;
+
+/// The edit that adds `size=` to a short-syntax mount written at `range` (`/tmp`,
+/// `"/run:mode=755"`); `None` for the long syntax.
+fn size_edit(ctx: &ContainerContext<'_>, range: TextRange) -> Option<Edit> {
+    let written = ctx.text(range);
+    let inner = written.trim_end_matches(['"', '\'']);
+    let unquoted = inner.trim_start_matches(['"', '\'']);
+    if !unquoted.starts_with('/') || unquoted.contains(char::is_whitespace) {
+        return None;
+    }
+    let separator = if unquoted.contains(':') { ',' } else { ':' };
+    Some(Edit::insert(
+        range.start() + inner.len() as u32,
+        format!("{separator}size={TMPFS_SIZE}"),
+    ))
+}
 
 declare_rule! {
     /// ## What it does
@@ -46,9 +63,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: the right size depends on the workload, and some programs (JIT compilers,
-    /// native extensions unpacked at runtime) need an `exec` tmpfs; give those their own small
-    /// mount rather than making `/tmp` executable.
+    /// Unsafe for a short-syntax mount whose only problem is the missing size: `size=64m` is
+    /// added to its options (`/tmp` → `/tmp:size=64m`), a starting point; a program that
+    /// writes more there gets `ENOSPC`, so adjust it to the workload. Display-only otherwise:
+    /// some programs (JIT compilers, native extensions unpacked at runtime) need an `exec`
+    /// tmpfs; give those their own small mount rather than making `/tmp` executable.
     ///
     /// ## References
     /// - <https://docs.docker.com/engine/storage/tmpfs/>
@@ -129,13 +148,21 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                 (Severity::Medium, message)
             }
         };
+        let description = ctx.spelled(
+            "mount it as `<path>:size=<limit>,noexec,nosuid` (long syntax: `tmpfs: {size: <bytes>}`)",
+            "mount it as `--tmpfs <path>:size=<limit>,noexec,nosuid`",
+        );
+        let fix = match size_edit(ctx, tmpfs.range) {
+            Some(edit) if loose.is_empty() => Fix::unsafe_edits(
+                format!("add `size={TMPFS_SIZE}` (a starting point to adjust)"),
+                vec![edit],
+            ),
+            _ => Fix::display_only(description),
+        };
         out.push(
             ctx.diagnostic(TmpfsWithoutHardening::META, tmpfs.range, message)
                 .with_severity(severity)
-                .with_fix(Fix::display_only(ctx.spelled(
-                    "mount it as `<path>:size=<limit>,noexec,nosuid` (long syntax: `tmpfs: {size: <bytes>}`)",
-                    "mount it as `--tmpfs <path>:size=<limit>,noexec,nosuid`",
-                ))),
+                .with_fix(fix),
         );
     }
 }

@@ -4,6 +4,8 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::rules::ContainerContext;
+use crate::rules::edit::Setting;
+use crate::rules::resources::starting_points::CPUS;
 
 declare_rule! {
     /// ## What it does
@@ -37,8 +39,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: the right limit comes from measuring the workload; too low a limit
-    /// throttles it.
+    /// Unsafe: sets `cpus: 1` (`--cpus 1` before a run line's image), or replaces a zero
+    /// value where it is written — a starting point, the same one `harden-run` uses. The right
+    /// limit comes from measuring the workload; too low a limit throttles it.
     ///
     /// ## References
     /// - <https://docs.docker.com/engine/containers/resource_constraints/#cpu>
@@ -95,12 +98,28 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "no CPU limit: the container can take every core",
         ),
     };
+    let description = ctx.spelled(
+        "set `deploy.resources.limits.cpus` (or `cpus`) to what the workload needs; one core is a starting point",
+        "add `--cpus <limit>`, sized to what the workload needs; one core is a starting point",
+    );
+    let edits = ctx.set_scalar(
+        Setting::new("cpus", CPUS, &format!("--cpus {CPUS}")),
+        limits.cpus.as_ref().map(|cpus| cpus.range),
+        |other| {
+            other
+                .limits
+                .cpus
+                .as_ref()
+                .is_none_or(|cpus| cpus.value <= 0.0)
+        },
+    );
+    let fix = edits.map_or_else(
+        || Fix::display_only(description),
+        |edits| Fix::unsafe_edits(description, edits),
+    );
     out.push(
         ctx.diagnostic(CpuNotLimited::META, range, message)
-            .with_fix(Fix::display_only(ctx.spelled(
-                "set `deploy.resources.limits.cpus` (or `cpus`) to what the workload needs",
-                "add `--cpus <limit>`, sized to what the workload needs",
-            ))),
+            .with_fix(fix),
     );
 }
 

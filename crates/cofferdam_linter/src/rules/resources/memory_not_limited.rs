@@ -5,6 +5,8 @@ use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::model::container::Bytes;
 use crate::rules::ContainerContext;
+use crate::rules::edit::Setting;
+use crate::rules::resources::starting_points::MEMORY;
 
 declare_rule! {
     /// ## What it does
@@ -47,8 +49,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: the right limit comes from measuring the workload under load
-    /// (`docker stats`); too low a limit gets it OOM-killed.
+    /// Unsafe: sets `mem_limit: 512m` (`--memory 512m` before a run line's image), or
+    /// replaces an unlimited value where it is written — a starting point, the same one
+    /// `harden-run` uses. The right limit comes from measuring the workload under load
+    /// (`docker stats`); too low a limit gets it OOM-killed, so adjust the value before
+    /// shipping.
     ///
     /// ## References
     /// - <https://docs.docker.com/engine/containers/resource_constraints/#memory>
@@ -83,12 +88,28 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "no memory limit: the container can exhaust the host's memory",
         ),
     };
+    let description = ctx.spelled(
+        "set `deploy.resources.limits.memory` (or `mem_limit`) to what the workload needs; 512m is a starting point",
+        "add `--memory <limit>`, sized to what the workload needs; 512m is a starting point",
+    );
+    let edits = ctx.set_scalar(
+        Setting::new("mem_limit", MEMORY, &format!("--memory {MEMORY}")),
+        ctx.spec.limits.memory.as_ref().map(|memory| memory.range),
+        |other| {
+            other
+                .limits
+                .memory
+                .as_ref()
+                .is_none_or(|memory| memory.value.is_unlimited())
+        },
+    );
+    let fix = edits.map_or_else(
+        || Fix::display_only(description),
+        |edits| Fix::unsafe_edits(description, edits),
+    );
     out.push(
         ctx.diagnostic(MemoryNotLimited::META, range, message)
-            .with_fix(Fix::display_only(ctx.spelled(
-                "set `deploy.resources.limits.memory` (or `mem_limit`) to what the workload needs",
-                "add `--memory <limit>`, sized to what the workload needs",
-            ))),
+            .with_fix(fix),
     );
 }
 

@@ -9,6 +9,17 @@ pub mod unbounded_restart_policy;
 
 use crate::rules::Rule;
 
+/// Starting points for limits a fix or `harden-run` inserts when none is set; the fix
+/// description says to adjust them to the workload. 512 MiB, one core and 256 processes fit a
+/// typical web service or worker; the restart policy is `on-failure:N` with the default `N`.
+pub mod starting_points {
+    pub const MEMORY: &str = "512m";
+    pub const CPUS: &str = "1";
+    pub const PIDS: &str = "256";
+    pub const RESTART: &str = "on-failure:3";
+    pub const TMPFS_SIZE: &str = "64m";
+}
+
 /// This family's container rules, in the order they run.
 pub(crate) static RULES: &[Rule] = &[
     Rule::container(

@@ -4,6 +4,8 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
 
 use crate::rules::ContainerContext;
+use crate::rules::edit::Setting;
+use crate::rules::resources::starting_points::PIDS;
 
 declare_rule! {
     /// ## What it does
@@ -39,7 +41,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: a workload that forks many workers needs a higher limit; count its
+    /// Unsafe: sets `pids_limit: 256` (`--pids-limit 256` before a run line's image), or
+    /// replaces an unlimited value where it is written — a starting point, the same one
+    /// `harden-run` uses. A workload that forks many workers needs a higher limit; count its
     /// processes and threads under load (`docker stats` shows PIDS).
     ///
     /// ## References
@@ -75,12 +79,28 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "no process limit: a fork bomb can exhaust the host's pids",
         ),
     };
+    let description = ctx.spelled(
+        "set `pids_limit` (or `deploy.resources.limits.pids`); 256 is a starting point to adjust",
+        "add `--pids-limit <n>`; 256 is a starting point to adjust",
+    );
+    let edits = ctx.set_scalar(
+        Setting::new("pids_limit", PIDS, &format!("--pids-limit {PIDS}")),
+        ctx.spec.limits.pids.as_ref().map(|pids| pids.range),
+        |other| {
+            other
+                .limits
+                .pids
+                .as_ref()
+                .is_none_or(|pids| pids.value <= 0)
+        },
+    );
+    let fix = edits.map_or_else(
+        || Fix::display_only(description),
+        |edits| Fix::unsafe_edits(description, edits),
+    );
     out.push(
         ctx.diagnostic(PidsNotLimited::META, range, message)
-            .with_fix(Fix::display_only(ctx.spelled(
-                "set `pids_limit` (or `deploy.resources.limits.pids`), e.g. 200",
-                "add `--pids-limit <n>`, e.g. 200",
-            ))),
+            .with_fix(fix),
     );
 }
 
