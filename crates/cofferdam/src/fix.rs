@@ -113,6 +113,9 @@ pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<Exi
             if outcome.settled {
                 write_files(&mut outcome);
             }
+            // Known findings stay unreported after fixing too; the baseline is read (or
+            // written) against what remains.
+            crate::commands::check::apply_baseline(&mut outcome.report, settings)?;
             outcome
                 .report
                 .notes

@@ -265,3 +265,33 @@ fn the_example_project_fixes_cleanly() {
         );
     }
 }
+
+#[test]
+fn a_baseline_still_hides_known_findings_after_fixing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("compose.yaml"), COMPOSE).unwrap();
+    let select = "--select=privilege-escalation-allowed,capabilities-not-dropped,latest-tag,memory-not-limited";
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["check", ".", select, "--baseline", "known.json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Fixing writes the files; what remains is all known, so the run passes.
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            select,
+            "--baseline",
+            "known.json",
+            "--fix",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("fixed 1 finding in 1 file"), "{stdout}");
+    assert!(stdout.contains("baseline known.json:"), "{stdout}");
+    assert!(!stdout.contains("CAP001"), "{stdout}");
+}

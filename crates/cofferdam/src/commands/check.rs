@@ -36,22 +36,7 @@ pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<Exi
         return crate::fix::check(settings, out);
     }
     let mut report = run(settings);
-    if let Some((path, update)) = &settings.baseline {
-        let applied = crate::baseline::apply(&mut report, path, *update)?;
-        report.notes.push(match applied.written {
-            Some(count) => format!(
-                "baseline {} written with {}; later runs report only new findings",
-                path.display(),
-                crate::printer::plural(count, "finding")
-            ),
-            None => format!(
-                "baseline {}: {} not reported, {} fixed since it was written",
-                path.display(),
-                crate::printer::plural(applied.known, "known finding"),
-                applied.fixed
-            ),
-        });
-    }
+    apply_baseline(&mut report, settings)?;
     if report.files.is_empty() && report.errors.is_empty() && !settings.quiet {
         // Not an error (an empty directory is clean), but usually a wrong path.
         eprintln!(
@@ -60,6 +45,28 @@ pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<Exi
     }
     printer::print_report(&report, settings, out)?;
     Ok(report.exit_status(Some(settings.fail_on)))
+}
+
+/// `--baseline`: drops the known findings from `report` (or writes them), with a note.
+pub(crate) fn apply_baseline(report: &mut Report, settings: &CheckSettings) -> Result<()> {
+    let Some((path, update)) = &settings.baseline else {
+        return Ok(());
+    };
+    let applied = crate::baseline::apply(report, path, *update)?;
+    report.notes.push(match applied.written {
+        Some(count) => format!(
+            "baseline {} written with {}; later runs report only new findings",
+            path.display(),
+            crate::printer::plural(count, "finding")
+        ),
+        None => format!(
+            "baseline {}: {} not reported, {} fixed since it was written",
+            path.display(),
+            crate::printer::plural(applied.known, "known finding"),
+            applied.fixed
+        ),
+    });
+    Ok(())
 }
 
 /// The outcome of reading one input.
