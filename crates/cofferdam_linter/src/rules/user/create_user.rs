@@ -140,14 +140,14 @@ pub(crate) fn run_as_non_root(
                 .iter()
                 .any(|instruction| runs_as_user(instruction.keyword))
     });
-    if let Some((index, word)) = in_place {
-        edits.push(Edit::replace(
-            word.range,
-            target.user_value(ctx, stage.index, index),
-        ));
+    let value = if let Some((index, word)) = in_place {
+        let value = target.user_value(ctx, stage.index, index);
+        edits.push(Edit::replace(word.range, value.clone()));
+        value
     } else {
         let anchor = anchor(ctx, stage);
-        let user = format!("USER {}", target.user_value(ctx, stage.index, anchor.index));
+        let value = target.user_value(ctx, stage.index, anchor.index);
+        let user = format!("USER {value}");
         let lines: Vec<&str> = target
             .create
             .iter()
@@ -155,8 +155,9 @@ pub(crate) fn run_as_non_root(
             .chain([user.as_str()])
             .collect();
         edits.push(anchor.insert(&lines, newline));
-    }
-    Fix::unsafe_edits(target.description, edits)
+        value
+    };
+    Fix::unsafe_edits(format!("{}: `USER {value}`", target.description), edits)
 }
 
 /// Whether the final stage is built on a Windows image (or uses the backtick escape of Windows
@@ -189,6 +190,7 @@ struct Target {
     variable: Option<String>,
     /// An edit that gives an existing user the uid, when its command gives none.
     pin: Option<Edit>,
+    /// What the fix does, before the `USER` it writes.
     description: String,
 }
 
@@ -216,9 +218,7 @@ fn target(ctx: &DockerfileContext<'_>) -> Option<Target> {
     if let Some(existing) = existing_user(ctx, family) {
         return match existing {
             Existing::Uid { uid, variable } => Some(Target {
-                description: format!(
-                    "switch to the user that the build creates, by its uid: `USER {uid}`"
-                ),
+                description: "switch to the user that the build creates, by its uid".to_owned(),
                 create: None,
                 uid,
                 gid: None,
@@ -227,7 +227,7 @@ fn target(ctx: &DockerfileContext<'_>) -> Option<Target> {
             }),
             Existing::NoUid(Some(pin)) => Some(Target {
                 description: format!(
-                    "give the user that the build creates uid {NEW_ID} and switch to it: `USER {NEW_ID}`"
+                    "give the user that the build creates uid {NEW_ID} and switch to it"
                 ),
                 create: None,
                 uid: NEW_ID.to_owned(),
@@ -244,30 +244,24 @@ fn target(ctx: &DockerfileContext<'_>) -> Option<Target> {
                 "RUN addgroup -S -g {NEW_ID} app && adduser -S -D -H -u {NEW_ID} -G app app"
             )),
             NEW_ID,
-            format!(
-                "create user `app` (uid {NEW_ID}) with `addgroup`/`adduser` and switch to it: `USER {NEW_ID}:{NEW_ID}`"
-            ),
+            format!("create user `app` (uid {NEW_ID}) with `addgroup`/`adduser` and switch to it"),
         ),
         Family::Shadow => (
             Some(format!(
                 "RUN groupadd --system --gid {NEW_ID} app && useradd --system --uid {NEW_ID} --gid app --no-create-home --shell /usr/sbin/nologin app"
             )),
             NEW_ID,
-            format!(
-                "create user `app` (uid {NEW_ID}) with `groupadd`/`useradd` and switch to it: `USER {NEW_ID}:{NEW_ID}`"
-            ),
+            format!("create user `app` (uid {NEW_ID}) with `groupadd`/`useradd` and switch to it"),
         ),
         Family::Distroless => (
             None,
             NONROOT_ID,
-            format!("switch to the image's `nonroot` user: `USER {NONROOT_ID}:{NONROOT_ID}`"),
+            "switch to the image's `nonroot` user".to_owned(),
         ),
         Family::Scratch => (
             None,
             NEW_ID,
-            format!(
-                "switch to a numeric non-root user, which needs no passwd entry: `USER {NEW_ID}:{NEW_ID}`"
-            ),
+            "switch to a numeric non-root user, which needs no passwd entry".to_owned(),
         ),
         Family::Unknown => return None,
     };
@@ -410,6 +404,10 @@ fn existing_user(ctx: &DockerfileContext<'_>, family: Family) -> Option<Existing
             let Some(program @ ("useradd" | "adduser")) = view.program() else {
                 continue;
             };
+            // `adduser app audio` adds an existing user to a group.
+            if program == "adduser" && positional_count(view.args) >= 2 {
+                continue;
+            }
             let existing = if let Some((raw, value)) = uid_argument(view.args) {
                 match resolve_uid(ctx, script, &raw, value.as_deref()) {
                     Some((uid, _)) if uid.bytes().all(|b| b == b'0') => continue,
@@ -434,6 +432,44 @@ fn existing_user(ctx: &DockerfileContext<'_>, family: Family) -> Option<Existing
         }
     }
     found
+}
+
+/// The operands of an `adduser` command (Debian's or busybox's): the words that are neither
+/// options nor the value of an option that takes one.
+fn positional_count(args: &[ShellWord]) -> usize {
+    const WITH_VALUE: &[&str] = &[
+        "-h",
+        "-g",
+        "-s",
+        "-G",
+        "-u",
+        "-k",
+        "--home",
+        "--shell",
+        "--uid",
+        "--gid",
+        "--ingroup",
+        "--gecos",
+        "--comment",
+        "--conf",
+        "--firstuid",
+        "--lastuid",
+        "--firstgid",
+        "--lastgid",
+    ];
+    let mut count = 0;
+    let mut takes_value = false;
+    for word in args {
+        let text = word.value.as_deref().unwrap_or(&word.raw);
+        if takes_value {
+            takes_value = false;
+        } else if text.starts_with('-') {
+            takes_value = WITH_VALUE.contains(&text);
+        } else {
+            count += 1;
+        }
+    }
+    count
 }
 
 /// The uid argument of a `useradd`/`adduser` command: the word after `-u` or `--uid`, or the

@@ -267,11 +267,16 @@ mod tests {
             ),
             "FROM debian:12\nRUN useradd --uid 10001 app\nUSER 10001\nCMD [\"app\"]\n"
         );
+        let text = "FROM debian:12\nARG UID=1000\nRUN useradd -u \"$UID\" dev\nCMD [\"app\"]\n";
         assert_eq!(
-            fixed(
-                RULE,
-                "FROM debian:12\nARG UID=1000\nRUN useradd -u \"$UID\" dev\nCMD [\"app\"]\n"
-            ),
+            crate::rules::test::lint(RULE, text)[0]
+                .fix
+                .as_ref()
+                .map(|fix| fix.description.as_str()),
+            Some("switch to the user that the build creates, by its uid: `USER ${UID}`")
+        );
+        assert_eq!(
+            fixed(RULE, text),
             "FROM debian:12\nARG UID=1000\nRUN useradd -u \"$UID\" dev\nUSER ${UID}\nCMD [\"app\"]\n"
         );
         // The variable is not in scope in the next stage: its value is written instead.
@@ -303,6 +308,14 @@ mod tests {
                 "FROM debian:12\nRUN adduser --disabled-password app\n"
             ),
             "FROM debian:12\nRUN adduser --uid 10001 --disabled-password app\nUSER 10001\n"
+        );
+        // `adduser <user> <group>` adds a user to a group; the user was created before.
+        assert_eq!(
+            fixed(
+                RULE,
+                "FROM debian:12\nRUN adduser --uid 2000 --gecos '' app && adduser app audio\n"
+            ),
+            "FROM debian:12\nRUN adduser --uid 2000 --gecos '' app && adduser app audio\nUSER 2000\n"
         );
         // An `ONBUILD` trigger creates its user in the images built from this one.
         assert_eq!(
