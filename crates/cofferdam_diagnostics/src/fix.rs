@@ -138,18 +138,20 @@ pub fn non_overlapping<'a>(
     (taken, indices)
 }
 
-/// Whether two edits touch the same bytes: overlapping ranges, an insertion strictly inside a
-/// replaced range, or two insertions at one offset.
+/// Whether two edits touch: overlapping ranges, two insertions at one offset, or an insertion
+/// inside or at either end of a replaced range. The last is conservative: an item appended to
+/// a list right where another fix deletes its only item would join text that no longer fits
+/// (`[, x]`), so such edits wait for the next round, which sees the first one's result.
 fn touches(a: &Edit, b: &Edit) -> bool {
     let (a, b) = (a.range, b.range);
     if a.is_empty() && b.is_empty() {
         return a.start() == b.start();
     }
     if a.is_empty() {
-        return b.start() < a.start() && a.start() < b.end();
+        return b.start() <= a.start() && a.start() <= b.end();
     }
     if b.is_empty() {
-        return a.start() < b.start() && b.start() < a.end();
+        return a.start() <= b.start() && b.start() <= a.end();
     }
     a.start() < b.end() && b.start() < a.end()
 }
@@ -162,7 +164,8 @@ mod tests {
     fn rounds_take_whole_fixes_that_do_not_touch() {
         let replace = Edit::replace(TextRange::new(4, 8), "x");
         assert!(touches(&replace, &Edit::insert(6, "y")));
-        assert!(!touches(&replace, &Edit::insert(8, "y")));
+        assert!(touches(&replace, &Edit::insert(8, "y")));
+        assert!(!touches(&replace, &Edit::insert(9, "y")));
         assert!(!touches(
             &replace,
             &Edit::replace(TextRange::new(8, 9), "z")

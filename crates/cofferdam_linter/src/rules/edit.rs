@@ -14,7 +14,7 @@
 //! every one of those services needs the same change; otherwise the service gets its own key,
 //! which overrides the merged one.
 
-use cofferdam_diagnostics::{Edit, TextRange};
+use cofferdam_diagnostics::{Edit, Fix, TextRange};
 
 use crate::model::container::{ContainerSpec, SpecSource};
 use crate::rules::ContainerContext;
@@ -120,6 +120,99 @@ impl ContainerContext<'_> {
             }
             SpecSource::Inspect | SpecSource::ApiRequest => None,
         }
+    }
+
+    /// Edits that remove the setting whose value is written at `value`: a compose list item
+    /// (`- SYS_ADMIN`, or one item of `[a, b]`), a compose key (`pid: host`), or a run-line
+    /// option (`--pid host`, `--pid=host`, `-v /var/run/docker.sock:/x`) with its value. A
+    /// value inherited through a merge key is removed from the anchor only when every service
+    /// merging it needs that (`needs`); otherwise, and for lines that carry a comment or
+    /// hold more than the value, there is no edit.
+    pub(crate) fn remove_value(
+        &self,
+        key: &str,
+        value: TextRange,
+        needs: impl Fn(&ContainerSpec) -> bool,
+    ) -> Option<Vec<Edit>> {
+        match self.spec.source {
+            SpecSource::RunLine => self.delete_option(value),
+            SpecSource::Compose => {
+                let file = FileText::of(self, self.spec.range)?;
+                let service = file.block(file.local(self.spec.range))?;
+                let value_file = FileText::of(self, value)?;
+                let local = value_file.local(value);
+                let inherited = value_file.base != file.base || !service.contains(local.start());
+                if inherited {
+                    let shared_by_all = self
+                        .project
+                        .services
+                        .iter()
+                        .all(|other| other.key(key) != self.spec.key(key) || needs(other));
+                    if value_file.base != file.base || !shared_by_all {
+                        return None;
+                    }
+                }
+                value_file.remove_at(local)
+            }
+            SpecSource::Inspect | SpecSource::ApiRequest => None,
+        }
+    }
+
+    /// An unsafe fix removing the value at `range` (see [`Self::remove_value`]), or the
+    /// description alone when it cannot be removed by an edit.
+    pub(crate) fn removal_fix(
+        &self,
+        description: impl Into<String>,
+        key: &str,
+        range: TextRange,
+        needs: impl Fn(&ContainerSpec) -> bool,
+    ) -> Fix {
+        match self.remove_value(key, range, needs) {
+            Some(edits) => Fix::unsafe_edits(description, edits),
+            None => Fix::display_only(description),
+        }
+    }
+
+    /// Deletes a run-line option whose value is at `value` (global), flag included: the whole
+    /// continuation line when the option is alone on it.
+    fn delete_option(&self, value: TextRange) -> Option<Vec<Edit>> {
+        let file = FileText::of(self, value)?;
+        let local = file.local(value);
+        let (start, end) = (local.start() as usize, local.end() as usize);
+        let text = file.text;
+        // The flag: `--pid=host` (joined by `=`) or `--pid host` (the previous word).
+        let before = &text[..start];
+        let flag_end = if before.ends_with('=') {
+            start - 1
+        } else {
+            before.trim_end_matches([' ', '\t']).len()
+        };
+        let flag_start = text[..flag_end]
+            .rfind(|c: char| c.is_whitespace())
+            .map_or(0, |at| at + 1);
+        let flag = &text[flag_start..flag_end];
+        // A long flag, or one short flag on its own (`-itv` clusters stay as written).
+        let is_flag = flag.starts_with("--") || (flag.len() == 2 && flag.starts_with('-'));
+        if !is_flag || flag_start == flag_end {
+            return None;
+        }
+        let line_start = text[..flag_start].rfind('\n').map_or(0, |at| at + 1);
+        let rest = &text[end..];
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let after = &rest[blanks..];
+        let alone = text[line_start..flag_start].trim().is_empty()
+            && line_start > 0
+            && text[..line_start]
+                .trim_end_matches(['\n', '\r'])
+                .ends_with('\\')
+            && (after.starts_with("\\\n") || after.starts_with("\\\r\n"));
+        let range = if alone {
+            let line_end = file.next_line(end);
+            TextRange::new(file.global(line_start), file.global(line_end))
+        } else {
+            TextRange::new(file.global(flag_start), file.global(end + blanks))
+        };
+        Some(vec![Edit::delete(range)])
     }
 
     /// Inserts `flag` before the image word of a run line. When the image starts a line that
@@ -383,6 +476,145 @@ impl<'a> FileText<'a> {
         Some(items)
     }
 
+    /// Removes the compose value at `local`: its block-list item line (and the key line when
+    /// it was the only item), its item of a flow list, or its `key: value` line. `None` when
+    /// the line holds anything else (a comment, another value).
+    fn remove_at(&self, local: TextRange) -> Option<Vec<Edit>> {
+        let (start, end) = (local.start() as usize, local.end() as usize);
+        let line_start = self.text[..start].rfind('\n').map_or(0, |at| at + 1);
+        let line_end = self.line_end(start);
+        if end > line_end {
+            return None;
+        }
+        let head = &self.text[line_start..start];
+        let tail = self.text[end..line_end].trim();
+        let next = self.next_line(line_end);
+        let whole_line = |from: usize| {
+            vec![Edit::delete(TextRange::new(
+                self.global(from),
+                self.global(next),
+            ))]
+        };
+        let head_content = head.trim();
+        if head_content == "-" && tail.is_empty() {
+            // A block item: alone in its list, the key goes too.
+            let indent = head.len() - head.trim_start().len();
+            let siblings = self.text[..line_start]
+                .lines()
+                .rev()
+                .take_while(|line| {
+                    let content = line.trim_start();
+                    let column = line.len() - content.len();
+                    content.is_empty()
+                        || column > indent
+                        || (column == indent && content.starts_with(['-', '#']))
+                })
+                .filter(|line| {
+                    let content = line.trim_start();
+                    content.starts_with('-') && line.len() - content.len() == indent
+                })
+                .count()
+                + self.text[next..]
+                    .lines()
+                    .take_while(|line| {
+                        let content = line.trim_start();
+                        let column = line.len() - content.len();
+                        content.is_empty()
+                            || column > indent
+                            || (column == indent && content.starts_with(['-', '#']))
+                    })
+                    .filter(|line| {
+                        let content = line.trim_start();
+                        content.starts_with('-') && line.len() - content.len() == indent
+                    })
+                    .count();
+            if siblings == 0 {
+                let key_start = self.text[..line_start.saturating_sub(1)]
+                    .rfind('\n')
+                    .map_or(0, |at| at + 1);
+                let key_line = strip_comment(&self.text[key_start..line_start]).trim();
+                if key_line.ends_with(':')
+                    && !key_line.starts_with('-')
+                    && self.has_siblings(key_start, line_start)
+                {
+                    return Some(whole_line(key_start));
+                }
+                return None;
+            }
+            return Some(whole_line(line_start));
+        }
+        if let Some(key) = head_content.strip_suffix(':')
+            && !key.is_empty()
+            && !key.contains([' ', '{', '['])
+            && tail.is_empty()
+            && self.has_siblings(line_start, next)
+        {
+            return Some(whole_line(line_start));
+        }
+        // An item of a flow list: with the separator before it, or after it when first.
+        let before = self.text[..start].trim_end_matches([' ', '"', '\'']);
+        let quote_before = start - before.len();
+        let item_start = start - quote_before;
+        let after_text = &self.text[end..line_end];
+        let quote_after = after_text.len() - after_text.trim_start_matches(['"', '\'']).len();
+        let item_end = end + quote_after;
+        if before.ends_with(',') {
+            let comma = before.len() - 1;
+            return Some(vec![Edit::delete(TextRange::new(
+                self.global(comma),
+                self.global(item_end),
+            ))]);
+        }
+        if before.ends_with('[') {
+            let rest = &self.text[item_end..line_end];
+            let separator = rest.len() - rest.trim_start_matches([',', ' ']).len();
+            return Some(vec![Edit::delete(TextRange::new(
+                self.global(item_start),
+                self.global(item_end + separator),
+            ))]);
+        }
+        None
+    }
+
+    /// Whether the mapping entry on the lines `start..end` has another entry beside it in its
+    /// mapping, so that removing it does not leave the mapping empty (an anchor that others
+    /// merge, or a service, would become null).
+    fn has_siblings(&self, start: usize, end: usize) -> bool {
+        let line = &self.text[start..self.line_end(start)];
+        let indent = line.len() - line.trim_start().len();
+        let is_sibling = |line: &str| -> Option<bool> {
+            let content = line.trim_start();
+            if content.trim().is_empty() || content.starts_with('#') {
+                return None;
+            }
+            let column = line.len() - content.len();
+            Some(column == indent)
+        };
+        let stops = |line: &str| {
+            let content = line.trim_start();
+            !content.trim().is_empty()
+                && !content.starts_with('#')
+                && line.len() - content.len() < indent
+        };
+        for line in self.text[..start].lines().rev() {
+            if stops(line) {
+                break;
+            }
+            if is_sibling(line) == Some(true) {
+                return true;
+            }
+        }
+        for line in self.text[end..].lines() {
+            if stops(line) {
+                break;
+            }
+            if is_sibling(line) == Some(true) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Adds `item` to the list under the key at `key` (global).
     fn append_item(&self, key: TextRange, item: &str) -> Option<Vec<Edit>> {
         let local = self.local(key);
@@ -508,6 +740,51 @@ mod tests {
         assert_eq!(
             script_fixed(MemoryNotLimited::META, "docker run --memory=-1 x:1\n"),
             "docker run --memory=512m x:1\n"
+        );
+    }
+
+    #[test]
+    fn dangerous_settings_are_removed_where_written() {
+        use crate::rules::capabilities::dangerous_capability_added::DangerousCapabilityAdded;
+        use crate::rules::namespaces::shared_pid_namespace::SharedPidNamespace;
+        use crate::rules::seccomp::seccomp_unconfined::SeccompUnconfined;
+        use crate::rules::socket::runtime_socket_mounted::RuntimeSocketMounted;
+        // Block items, the key with its last item, a flow item, a key line.
+        assert_eq!(
+            compose_fixed(
+                DangerousCapabilityAdded::META,
+                "services:\n  a:\n    cap_add:\n      - CHOWN\n      - SYS_ADMIN\n  b:\n    cap_add:\n    - SYS_ADMIN\n    image: x:1\n  c:\n    cap_add: [CHOWN, \"NET_ADMIN\"]\n  d:\n    cap_add: [SYS_ADMIN, CHOWN]\n"
+            ),
+            "services:\n  a:\n    cap_add:\n      - CHOWN\n  b:\n    image: x:1\n  c:\n    cap_add: [CHOWN]\n  d:\n    cap_add: [CHOWN]\n"
+        );
+        assert_eq!(
+            compose_fixed(
+                SharedPidNamespace::META,
+                "services:\n  a:\n    pid: host\n    image: x:1\n  b:\n    pid: host  # the agent needs it\n"
+            ),
+            "services:\n  a:\n    image: x:1\n  b:\n    pid: host  # the agent needs it\n"
+        );
+        assert_eq!(
+            compose_fixed(
+                SeccompUnconfined::META,
+                "services:\n  a:\n    security_opt: [no-new-privileges:true, seccomp=unconfined]\n"
+            ),
+            "services:\n  a:\n    security_opt: [no-new-privileges:true]\n"
+        );
+        // Run lines: the option and its value, or its whole continuation line.
+        assert_eq!(
+            script_fixed(
+                RuntimeSocketMounted::META,
+                "docker run -d \\\n  -v /var/run/docker.sock:/var/run/docker.sock \\\n  --pid=host -v /data:/data x:1\n"
+            ),
+            "docker run -d \\\n  --pid=host -v /data:/data x:1\n"
+        );
+        assert_eq!(
+            script_fixed(
+                SharedPidNamespace::META,
+                "docker run --pid=host --rm x:1\ndocker run -itd --pid host x:2\n"
+            ),
+            "docker run --rm x:1\ndocker run -itd x:2\n"
         );
     }
 

@@ -1,7 +1,7 @@
 //! `dangerous-capability-added`: `cap_add` / `--cap-add` grants a capability outside Docker's
 //! default set, graded by what that capability allows.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, Severity, declare_rule};
 
 use crate::model::container::is_variable;
 use crate::rules::ContainerContext;
@@ -83,7 +83,9 @@ declare_rule! {
     /// setup (`NET_ADMIN`) in a one-shot init container.
     ///
     /// ## Fix safety
-    /// Display-only: whether the workload can do without the capability has to be tested.
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. Whether the workload can do without the capability has to be
+    /// tested.
     ///
     /// ## References
     /// - <https://man7.org/linux/man-pages/man7/capabilities.7.html>
@@ -149,10 +151,13 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             ctx.spelled("`cap_add`", "`--cap-add`"),
             ctx.spelled("cap_drop: [ALL]", "--cap-drop ALL"),
         );
+        let fix = ctx.removal_fix(fix, "cap_add", cap.range, |other| {
+            !ctx.settings.capability_allowed(&other.name, grant.name)
+        });
         out.push(
             ctx.diagnostic(DangerousCapabilityAdded::META, cap.range, message)
                 .with_severity(severity)
-                .with_fix(Fix::display_only(fix)),
+                .with_fix(fix),
         );
     }
 }

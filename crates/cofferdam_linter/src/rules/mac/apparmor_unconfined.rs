@@ -1,6 +1,6 @@
 //! `apparmor-unconfined`: `apparmor=unconfined` runs the container without an AppArmor profile.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::rules::ContainerContext;
 
@@ -40,8 +40,9 @@ declare_rule! {
     /// the default with what the service needs (`aa-genprof`, `bane`) and load it on the host.
     ///
     /// ## Fix safety
-    /// Display-only: what the application is denied under `docker-default` must be found by
-    /// running it (`dmesg` shows AppArmor denials).
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. `docker-default` then applies; what the application is denied
+    /// under it must be found by running it (`dmesg` shows AppArmor denials).
     ///
     /// ## References
     /// - <https://docs.docker.com/engine/security/apparmor/>
@@ -70,12 +71,17 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             option.range,
             "no AppArmor profile confines the container: mounts and writes to /proc and /sys are no longer denied",
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "remove `apparmor=unconfined` to keep `docker-default`, or name a profile that allows \
-             only what the service needs",
-            "remove `--security-opt apparmor=unconfined` to keep `docker-default`, or name a \
-             profile that allows only what the container needs",
-        ))),
+        .with_fix(ctx.removal_fix(
+            ctx.spelled(
+                "remove `apparmor=unconfined` to keep `docker-default`, or name a profile that \
+                 allows only what the service needs",
+                "remove `--security-opt apparmor=unconfined` to keep `docker-default`, or name \
+                 a profile that allows only what the container needs",
+            ),
+            "security_opt",
+            option.range,
+            |other| other.apparmor_profile().is_some_and(|profile| profile.value == "unconfined"),
+        )),
     );
 }
 

@@ -1,7 +1,7 @@
 //! `selinux-unconfined`: `label=disable` (or an unconfined SELinux type) takes the container out
 //! of SELinux separation.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::model::container::SecurityOpt;
 use crate::rules::ContainerContext;
@@ -42,8 +42,10 @@ declare_rule! {
     /// relabel it with `:z` (shared between containers) or `:Z` (private to this one) instead.
     ///
     /// ## Fix safety
-    /// Display-only: relabelling host paths changes them for other users of the path, and
-    /// what else the application is denied must be found by running it (`ausearch -m avc`).
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. Bind mounts the container needs then want `:z` or `:Z`, and
+    /// relabelling host paths changes them for other users of the path; what else the
+    /// application is denied must be found by running it (`ausearch -m avc`).
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#security-opt>
@@ -89,12 +91,22 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             ctx.diagnostic(SelinuxUnconfined::META, option.range, message)
-                .with_fix(Fix::display_only(ctx.spelled(
-                    "remove the `label` option; relabel bind mounts the service needs with `:z` \
-                     or `:Z` instead",
-                    "remove the `--security-opt label=…` option; relabel bind mounts the \
-                     container needs with `:z` or `:Z` instead",
-                ))),
+                .with_fix(ctx.removal_fix(
+                    ctx.spelled(
+                        "remove the `label` option; relabel bind mounts the service needs with \
+                         `:z` or `:Z` instead",
+                        "remove the `--security-opt label=…` option; relabel bind mounts the \
+                         container needs with `:z` or `:Z` instead",
+                    ),
+                    "security_opt",
+                    option.range,
+                    |other| {
+                        other
+                            .security_opt
+                            .iter()
+                            .any(|other| other.range == option.range)
+                    },
+                )),
         );
     }
 }

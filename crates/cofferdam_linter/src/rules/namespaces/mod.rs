@@ -62,6 +62,12 @@ impl<'a> Mode<'a> {
     }
 }
 
+/// Whether a namespace setting is the host's, for fixes that remove it from every service
+/// that shares it.
+pub(crate) fn is_host(mode: Option<&crate::model::container::Spanned<String>>) -> bool {
+    mode.is_some_and(|mode| Mode::parse(&mode.value) == Mode::Host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Mode;

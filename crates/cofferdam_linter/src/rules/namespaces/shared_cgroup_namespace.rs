@@ -1,9 +1,9 @@
 //! `shared-cgroup-namespace`: `cgroup: host` shows the container the host's whole cgroup tree.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::rules::ContainerContext;
-use crate::rules::namespaces::Mode;
+use crate::rules::namespaces::{Mode, is_host};
 
 declare_rule! {
     /// ## What it does
@@ -38,8 +38,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: tools inside the container that read the host's cgroup tree (some
-    /// monitoring agents, nested container runtimes) lose it.
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. Tools inside the container that read the host's cgroup tree
+    /// (some monitoring agents, nested container runtimes) lose it.
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#cgroupns>
@@ -70,10 +71,15 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "the container shares the host's cgroup namespace: it sees every container's and \
              service's cgroup",
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "remove `cgroup: host` or set `cgroup: private`",
-            "remove `--cgroupns host` or pass `--cgroupns private`",
-        ))),
+        .with_fix(ctx.removal_fix(
+            ctx.spelled(
+                "remove `cgroup: host` or set `cgroup: private`",
+                "remove `--cgroupns host` or pass `--cgroupns private`",
+            ),
+            "cgroup",
+            mode.range,
+            |other| is_host(other.namespaces.cgroupns.as_ref()),
+        )),
     );
 }
 

@@ -1,10 +1,10 @@
 //! `shared-ipc-namespace`: `ipc: host` gives the container the host's System V IPC objects,
 //! POSIX message queues and `/dev/shm`.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::rules::ContainerContext;
-use crate::rules::namespaces::Mode;
+use crate::rules::namespaces::{Mode, is_host};
 
 declare_rule! {
     /// ## What it does
@@ -42,7 +42,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: software that talks to host processes through shared memory stops
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. Software that talks to host processes through shared memory stops
     /// working.
     ///
     /// ## References
@@ -74,12 +75,17 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "the container shares the host's IPC namespace: host shared memory and /dev/shm are \
              open to it",
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "remove `ipc: host`; to share memory with another service, set `ipc: shareable` \
+        .with_fix(ctx.removal_fix(
+            ctx.spelled(
+                "remove `ipc: host`; to share memory with another service, set `ipc: shareable` \
              there and `ipc: service:<name>` here",
-            "remove `--ipc host`; to share memory with another container, run it with `--ipc \
+                "remove `--ipc host`; to share memory with another container, run it with `--ipc \
              shareable` and this one with `--ipc container:<name>`",
-        ))),
+            ),
+            "ipc",
+            mode.range,
+            |other| is_host(other.namespaces.ipc.as_ref()),
+        )),
     );
 }
 

@@ -4,7 +4,7 @@
 use cofferdam_diagnostics::{Diagnostic, Fix, Severity, declare_rule};
 
 use crate::rules::ContainerContext;
-use crate::rules::namespaces::Mode;
+use crate::rules::namespaces::{Mode, is_host};
 
 declare_rule! {
     /// ## What it does
@@ -45,8 +45,10 @@ declare_rule! {
     /// with this finding suppressed for them.
     ///
     /// ## Fix safety
-    /// Display-only: whatever needed the other namespace (a monitoring agent, a debugger)
-    /// stops seeing those processes.
+    /// Unsafe for `host`: removes `pid: host` (`--pid host`) where it is written, as
+    /// `harden-run` does; whatever needed the host's namespace (a monitoring agent, a
+    /// debugger) stops seeing those processes. Display-only for another container's
+    /// namespace, which a sidecar may share on purpose.
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#pid>
@@ -75,10 +77,15 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                 "the container shares the host's pid namespace: it sees every host process and \
                  can signal those of its user",
             )
-            .with_fix(Fix::display_only(ctx.spelled(
-                "remove `pid: host`; keep it only for agents that must watch host processes",
-                "remove `--pid host`; keep it only for agents that must watch host processes",
-            ))),
+            .with_fix(ctx.removal_fix(
+                ctx.spelled(
+                    "remove `pid: host`; keep it only for agents that must watch host processes",
+                    "remove `--pid host`; keep it only for agents that must watch host processes",
+                ),
+                "pid",
+                mode.range,
+                |other| is_host(other.namespaces.pid.as_ref()),
+            )),
         Mode::Peer(other) => ctx
             .diagnostic(
                 SharedPidNamespace::META,

@@ -1,10 +1,10 @@
 //! `shared-user-namespace`: `userns_mode: host` opts the container out of the daemon's
 //! user-namespace remapping.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::rules::ContainerContext;
-use crate::rules::namespaces::Mode;
+use crate::rules::namespaces::{Mode, is_host};
 
 declare_rule! {
     /// ## What it does
@@ -39,7 +39,8 @@ declare_rule! {
     /// mounted files to the remapped uid instead.
     ///
     /// ## Fix safety
-    /// Display-only: under remapping, files the container shares with the host need
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. Under remapping, files the container shares with the host need
     /// ownership that matches the remapped uids.
     ///
     /// ## References
@@ -70,10 +71,15 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             mode.range,
             "the container opts out of user-namespace remapping: root in it is root on the host",
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "remove `userns_mode: host` so that the daemon's user-namespace remapping applies",
-            "remove `--userns host` so that the daemon's user-namespace remapping applies",
-        ))),
+        .with_fix(ctx.removal_fix(
+            ctx.spelled(
+                "remove `userns_mode: host` so that the daemon's user-namespace remapping applies",
+                "remove `--userns host` so that the daemon's user-namespace remapping applies",
+            ),
+            "userns_mode",
+            mode.range,
+            |other| is_host(other.namespaces.userns.as_ref()),
+        )),
     );
 }
 

@@ -1,10 +1,10 @@
 //! `shared-uts-namespace`: `uts: host` gives the container the host's hostname and NIS
 //! domain name.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::rules::ContainerContext;
-use crate::rules::namespaces::Mode;
+use crate::rules::namespaces::{Mode, is_host};
 
 declare_rule! {
     /// ## What it does
@@ -37,8 +37,9 @@ declare_rule! {
     /// An agent that must report the host's name can receive it through the environment.
     ///
     /// ## Fix safety
-    /// Display-only: the container then has its own hostname, which software that reports
-    /// or registers the host's name must get another way.
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. The container then has its own hostname, which software that
+    /// reports or registers the host's name must get another way.
     ///
     /// ## References
     /// - <https://docs.docker.com/reference/cli/docker/container/run/#uts>
@@ -69,10 +70,15 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             "the container shares the host's UTS namespace: it sees, and with SYS_ADMIN sets, the \
              host's hostname",
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "remove `uts: host`; give the container the name it needs with `hostname:`",
-            "remove `--uts host`; give the container the name it needs with `--hostname`",
-        ))),
+        .with_fix(ctx.removal_fix(
+            ctx.spelled(
+                "remove `uts: host`; give the container the name it needs with `hostname:`",
+                "remove `--uts host`; give the container the name it needs with `--hostname`",
+            ),
+            "uts",
+            mode.range,
+            |other| is_host(other.namespaces.uts.as_ref()),
+        )),
     );
 }
 

@@ -1,6 +1,6 @@
 //! `seccomp-unconfined`: `seccomp=unconfined` switches off the container's system-call filter.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::rules::ContainerContext;
 
@@ -45,8 +45,9 @@ declare_rule! {
     /// calls it needs to the default keeps the rest blocked.
     ///
     /// ## Fix safety
-    /// Display-only: the system calls the application needs beyond the default profile must
-    /// be found by running it.
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. Docker's default profile then applies; the system calls the
+    /// application needs beyond it must be found by running it (`cofferdam seccomp record`).
     ///
     /// ## References
     /// - <https://docs.docker.com/engine/security/seccomp/>
@@ -76,12 +77,17 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             option.range,
             "seccomp is switched off: every system call of the host's kernel is open to the container",
         )
-        .with_fix(Fix::display_only(ctx.spelled(
-            "remove `seccomp=unconfined` to get Docker's default profile, or point it at a \
-             profile that adds only the calls the service needs",
-            "remove `--security-opt seccomp=unconfined` to get Docker's default profile, or \
-             pass a profile that adds only the calls the container needs",
-        ))),
+        .with_fix(ctx.removal_fix(
+            ctx.spelled(
+                "remove `seccomp=unconfined` to get Docker's default profile, or point it at a \
+                 profile that adds only the calls the service needs",
+                "remove `--security-opt seccomp=unconfined` to get Docker's default profile, or \
+                 pass a profile that adds only the calls the container needs",
+            ),
+            "security_opt",
+            option.range,
+            |other| other.seccomp_profile().is_some_and(|profile| profile.value == "unconfined"),
+        )),
     );
 }
 

@@ -1,7 +1,7 @@
 //! `runtime-socket-mounted`: a container runtime's API socket (Docker, containerd, Podman,
 //! CRI-O, BuildKit) or a directory holding one is mounted into a container.
 
-use cofferdam_diagnostics::{Diagnostic, Fix, declare_rule};
+use cofferdam_diagnostics::{Diagnostic, declare_rule};
 
 use crate::model::container::{MountKind, is_variable};
 use crate::rules::ContainerContext;
@@ -46,9 +46,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Display-only: the workload presumably uses the API. Give it only what it needs through
-    /// a filtering proxy (`cofferdam proxy`, docker-socket-proxy), a rootless engine, or a
-    /// build service, and establish that by testing.
+    /// Unsafe: removes the setting where it is written (its compose key or list item, or the
+    /// run-line option with its value), as `harden-run` does. The workload presumably uses the API and fails without it: give
+    /// it only what it needs through a filtering proxy (docker-socket-proxy), a rootless
+    /// engine, or a build service, and establish that by testing.
     ///
     /// ## References
     /// - <https://docs.docker.com/engine/security/#docker-daemon-attack-surface>
@@ -160,8 +161,8 @@ fn holds(path: &str, socket: &str) -> bool {
 }
 
 pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
-    for mount in &ctx.spec.mounts {
-        let mount = &mount.value;
+    for spanned in &ctx.spec.mounts {
+        let mount = &spanned.value;
         if !matches!(mount.kind, MountKind::Bind | MountKind::NamedPipe) {
             continue;
         }
@@ -186,8 +187,11 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             ctx.diagnostic(RuntimeSocketMounted::META, mount.source_range, message)
-                .with_fix(Fix::display_only(
+                .with_fix(ctx.removal_fix(
                     "remove the mount; give the workload only the API calls it needs through a filtering proxy or a rootless engine",
+                    "volumes",
+                    spanned.range,
+                    |other| other.mounts.iter().any(|other| other.range == spanned.range),
                 )),
         );
     }
