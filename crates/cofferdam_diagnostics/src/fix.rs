@@ -142,7 +142,15 @@ pub fn non_overlapping<'a>(
 /// inside or at either end of a replaced range. The last is conservative: an item appended to
 /// a list right where another fix deletes its only item would join text that no longer fits
 /// (`[, x]`), so such edits wait for the next round, which sees the first one's result.
+///
+/// Two insertions of whole lines at one offset do not touch: each adds lines of its own (a key
+/// at the end of a service, a flag on its own continuation line), and they go in the order the
+/// fixes were taken.
 fn touches(a: &Edit, b: &Edit) -> bool {
+    let whole_lines = |edit: &Edit| edit.content.ends_with('\n');
+    if a.range.is_empty() && b.range.is_empty() && whole_lines(a) && whole_lines(b) {
+        return false;
+    }
     let (a, b) = (a.range, b.range);
     if a.is_empty() && b.is_empty() {
         return a.start() == b.start();
@@ -171,6 +179,10 @@ mod tests {
             &Edit::replace(TextRange::new(8, 9), "z")
         ));
         assert!(touches(&Edit::insert(3, "a"), &Edit::insert(3, "b")));
+        assert!(!touches(
+            &Edit::insert(3, "  a: 1\n"),
+            &Edit::insert(3, "  b: 2\n")
+        ));
         let fixes = [
             Fix::safe("a", vec![Edit::insert(0, "a"), Edit::insert(9, "x")]),
             Fix::safe("same anchor", vec![Edit::insert(9, "x")]),
