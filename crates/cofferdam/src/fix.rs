@@ -290,9 +290,15 @@ fn apply<'a>(
 fn verify(name: &str, before: &str, after: &str) -> Result<(), String> {
     use crate::discover::FileKind;
     use cofferdam_linter::fixes::FixedKind;
-    let kind = match FileKind::from_path(Path::new(name)) {
+    let path = Path::new(name);
+    // CI pipelines hold their run lines in YAML: they must still parse as YAML too.
+    let yaml = path.extension().is_some_and(|extension| {
+        extension.eq_ignore_ascii_case("yml") || extension.eq_ignore_ascii_case("yaml")
+    });
+    let kind = match FileKind::from_path(path) {
         Some(FileKind::Dockerfile) => FixedKind::Dockerfile,
         Some(FileKind::Compose | FileKind::Yaml) => FixedKind::Yaml,
+        _ if yaml => FixedKind::Yaml,
         _ => FixedKind::Script,
     };
     cofferdam_linter::fixes::verify(kind, before, after)
@@ -403,5 +409,7 @@ mod tests {
         // A script is not re-parsed; only its comments count.
         assert!(verify("run.sh", "docker run x\n", broken).is_ok());
         assert!(verify("run.sh", "# start\ndocker run x\n", "docker run x\n").is_err());
+        // A CI pipeline's run lines live in YAML, which must still parse.
+        assert!(verify(".github/workflows/ci.yml", "on: push\n", broken).is_err());
     }
 }

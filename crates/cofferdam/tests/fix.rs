@@ -295,3 +295,30 @@ fn a_baseline_still_hides_known_findings_after_fixing() {
     assert!(stdout.contains("baseline known.json:"), "{stdout}");
     assert!(!stdout.contains("CAP001"), "{stdout}");
 }
+
+#[test]
+fn makefiles_and_ci_pipelines_keep_their_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+    fs::write(
+        dir.path().join("Makefile"),
+        "run:\n\tdocker run -d \\\n\t  --name api \\\n\t  example/api:2.0\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          docker run --rm \\\n            --pid host \\\n            busybox:1.36 true\n",
+    )
+    .unwrap();
+    let select = "--select=capabilities-not-dropped,shared-pid-namespace";
+    let (code, stdout, stderr) = run(dir.path(), &["check", ".", select, "--unsafe-fixes"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("Makefile")).unwrap(),
+        "run:\n\tdocker run -d \\\n\t  --name api \\\n\t  --cap-drop ALL \\\n\t  example/api:2.0\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".github/workflows/ci.yml")).unwrap(),
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          docker run --rm \\\n            --cap-drop ALL \\\n            busybox:1.36 true\n"
+    );
+}
