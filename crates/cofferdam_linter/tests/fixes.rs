@@ -194,3 +194,56 @@ fn conformance_samples_fix_to_a_clean_fixed_point() {
     assert!(checked > 250, "only {checked} samples found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The documented fix safety agrees with the fixes rules make on the fixtures: a rule whose
+/// "Fix safety" starts "Display-only" makes no edits, and a rule that makes edits of an
+/// applicability says so (the section names `Safe` or `Unsafe`).
+#[test]
+fn fix_safety_docs_match_the_fixes_made() {
+    use std::collections::BTreeSet;
+
+    let mut files = Vec::new();
+    files_under(&resources().join("fixtures"), &mut files);
+    let settings = all_rules();
+    let mut seen: BTreeMap<&'static str, BTreeSet<Applicability>> = BTreeMap::new();
+    for path in &files {
+        let Some(kind) = kind_of(path) else {
+            continue;
+        };
+        let text = fs::read_to_string(path).expect("readable fixture");
+        for diagnostic in lint(kind, &text, &settings) {
+            if let Some(fix) = diagnostic.fix.filter(|fix| !fix.edits.is_empty()) {
+                seen.entry(diagnostic.rule.code)
+                    .or_default()
+                    .insert(fix.applicability);
+            }
+        }
+    }
+    let mut wrong = Vec::new();
+    for rule in cofferdam_linter::rules::RULES.iter() {
+        let section = rule.meta.first_paragraph("Fix safety");
+        let made = seen.get(rule.meta.code).cloned().unwrap_or_default();
+        if section.starts_with("Display-only") && !made.is_empty() {
+            wrong.push(format!(
+                "{}: documented display-only, makes {made:?} edits",
+                rule.meta.code
+            ));
+        }
+        let section = rule.meta.section("Fix safety");
+        for applicability in &made {
+            let word = match applicability {
+                Applicability::Safe => "Safe",
+                Applicability::Unsafe => "Unsafe",
+                Applicability::DisplayOnly => continue,
+            };
+            if !section.contains(word) && !section.contains(&word.to_lowercase()) {
+                wrong.push(format!(
+                    "{}: makes {word} edits, its Fix safety does not say so",
+                    rule.meta.code
+                ));
+            }
+        }
+    }
+    assert!(!seen.is_empty(), "no fixture produced a fix with edits");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
