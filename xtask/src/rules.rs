@@ -35,8 +35,9 @@ fn input_word(input: Input) -> &'static str {
 fn fix_words(fix: FixAvailability) -> &'static str {
     match fix {
         FixAvailability::None => "none",
-        FixAvailability::Sometimes => "for some findings",
-        FixAvailability::Always => "for every finding",
+        FixAvailability::DisplayOnly => "a suggestion (display-only)",
+        FixAvailability::Unsafe => "unsafe: applied with `--unsafe-fixes`",
+        FixAvailability::Safe => "safe: applied with `--fix`",
     }
 }
 
@@ -209,8 +210,9 @@ fn index(rules: &[&RuleMeta]) -> String {
             let inputs: Vec<&str> = meta.inputs.iter().map(|input| input_word(*input)).collect();
             let fix = match meta.fix {
                 FixAvailability::None => "",
-                FixAvailability::Sometimes => "some",
-                FixAvailability::Always => "yes",
+                FixAvailability::DisplayOnly => "suggestion",
+                FixAvailability::Unsafe => "unsafe",
+                FixAvailability::Safe => "safe",
             };
             let _ = writeln!(
                 out,

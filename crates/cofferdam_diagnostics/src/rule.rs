@@ -33,12 +33,31 @@ impl Input {
     }
 }
 
-/// Whether a rule offers a fix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The most a rule's fixes do: `--fix` applies [`FixAvailability::Safe`] fixes,
+/// `--unsafe-fixes` also [`FixAvailability::Unsafe`] ones; a rule may give some findings a
+/// weaker fix (its doc's "Fix safety" says when). A meta test holds this equal to the fixes
+/// the rule makes on its fixtures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FixAvailability {
+    /// No fix and no suggestion.
     None,
-    Sometimes,
-    Always,
+    /// A suggestion that is never applied.
+    DisplayOnly,
+    /// Edits applied with `--unsafe-fixes`.
+    Unsafe,
+    /// Edits applied with `--fix`.
+    Safe,
+}
+
+impl FixAvailability {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::DisplayOnly => "display-only",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Safe => "safe",
+        }
+    }
 }
 
 /// A peer tool whose check a rule matches.
@@ -212,7 +231,7 @@ mod tests {
             category: Image,
             severity: High,
             inputs: [Dockerfile, Compose],
-            fix: Sometimes,
+            fix: Unsafe,
             default_enabled: false,
             aliases: [Hadolint "DL3007", Trivy "DS-0001"],
         }

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cofferdam_diagnostics::{Applicability, Diagnostic, Fix, SourceFile, non_overlapping};
+use cofferdam_diagnostics::{
+    Applicability, Diagnostic, Fix, FixAvailability, SourceFile, non_overlapping,
+};
 use cofferdam_linter::fixes::{FixedKind, verify};
 use cofferdam_linter::model::compose::{ComposeInput, NoFiles};
 use cofferdam_linter::syntax::embedded::Embedding;
@@ -242,6 +244,27 @@ fn fix_safety_docs_match_the_fixes_made() {
                     rule.meta.code
                 ));
             }
+        }
+    }
+    // The declared `fix:` is the strongest fix made, except that a fix needing a threshold
+    // (`pinned-tags`) is not made with the fixtures' default settings.
+    for rule in cofferdam_linter::rules::RULES.iter() {
+        let made = seen
+            .get(rule.meta.code)
+            .and_then(|made| made.iter().max().copied());
+        let expected = match made {
+            Some(Applicability::Safe) => FixAvailability::Safe,
+            Some(Applicability::Unsafe) => FixAvailability::Unsafe,
+            _ => rule.meta.fix.min(FixAvailability::DisplayOnly),
+        };
+        let needs_setting = cofferdam_linter::settings::SETTINGS
+            .iter()
+            .any(|setting| setting.rules.contains(&rule.meta.name));
+        if rule.meta.fix != expected && !(needs_setting && made.is_none()) {
+            wrong.push(format!(
+                "{}: declares `fix: {:?}`, its fixtures show {expected:?}",
+                rule.meta.code, rule.meta.fix
+            ));
         }
     }
     assert!(!seen.is_empty(), "no fixture produced a fix with edits");

@@ -10,11 +10,7 @@ const HEADERS: [&str; 7] = [
 ];
 
 fn fix_word(fix: FixAvailability) -> &'static str {
-    match fix {
-        FixAvailability::None => "none",
-        FixAvailability::Sometimes => "sometimes",
-        FixAvailability::Always => "always",
-    }
+    fix.as_str()
 }
 
 fn enabled_word(meta: &RuleMeta) -> &'static str {

@@ -42,7 +42,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Unsafe,
         aliases: [
             Hadolint "DL3020",
             Trivy "DS-0005",

@@ -46,7 +46,7 @@ declare_rule! {
         category: Build,
         severity: Info,
         inputs: [Dockerfile],
-        fix: Sometimes,
+        fix: Unsafe,
         aliases: [
             Hadolint "DL3015",
             Trivy "DS-0029",

@@ -43,7 +43,7 @@ declare_rule! {
         category: Build,
         severity: Info,
         inputs: [Dockerfile],
-        fix: Sometimes,
+        fix: Safe,
         aliases: [Hadolint "DL3027", Kics "b84a0b47-2e99-4c9f-8933-98bcabe2b94d"],
     }
 }

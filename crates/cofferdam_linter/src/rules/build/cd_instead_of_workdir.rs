@@ -42,7 +42,7 @@ declare_rule! {
         category: Build,
         severity: Info,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         default_enabled: false,
         aliases: [
             Hadolint "DL3003",

@@ -44,7 +44,7 @@ declare_rule! {
         category: Build,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Safe,
         aliases: [Hadolint "DL3021", Trivy "DS-0011", Kics "6db6e0c2-32a3-4a2e-93b5-72c35f4119db"],
     }
 }

@@ -43,7 +43,7 @@ declare_rule! {
         category: Build,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3023", Trivy "DS-0006", Kics "cdddb86f-95f6-4fc4-b5a1-483d9afceb2b"],
     }
 }

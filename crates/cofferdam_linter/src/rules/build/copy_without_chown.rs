@@ -66,7 +66,7 @@ declare_rule! {
         category: Build,
         severity: Info,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Unsafe,
         aliases: [],
     }
 }

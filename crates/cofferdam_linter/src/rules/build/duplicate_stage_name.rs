@@ -48,7 +48,7 @@ declare_rule! {
         category: Build,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3024", Trivy "DS-0012", Kics "f2daed12-c802-49cd-afed-fe41d0b82fed"],
     }
 }

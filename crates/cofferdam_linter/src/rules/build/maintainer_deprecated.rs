@@ -43,7 +43,7 @@ declare_rule! {
         category: Build,
         severity: Info,
         inputs: [Dockerfile],
-        fix: Sometimes,
+        fix: Safe,
         aliases: [Hadolint "DL4000", Trivy "DS-0022", Kics "99614418-f82b-4852-a9ae-5051402b741c"],
     }
 }

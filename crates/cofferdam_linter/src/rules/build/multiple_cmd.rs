@@ -45,7 +45,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Safe,
         aliases: [Hadolint "DL4003", Trivy "DS-0016", Kics "41c195f4-fc31-4a5c-8a1b-90605538d49f"],
     }
 }

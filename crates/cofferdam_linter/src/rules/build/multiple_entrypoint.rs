@@ -44,7 +44,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Safe,
         aliases: [Hadolint "DL4004", Trivy "DS-0007", Kics "6938958b-3f1a-451c-909b-baeee14bdc97"],
     }
 }

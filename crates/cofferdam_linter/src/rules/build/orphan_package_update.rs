@@ -49,7 +49,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Trivy "DS-0017", Kics "9bae49be-0aa3-4de5-bab2-4c3a069e40cd"],
     }
 }

@@ -56,7 +56,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Sometimes,
+        fix: Safe,
         aliases: [
             Hadolint "DL3009",
             Hadolint "DL3019",

@@ -41,7 +41,7 @@ declare_rule! {
         category: Build,
         severity: Info,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3035", Trivy "DS-0024"],
     }
 }

@@ -43,7 +43,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Sometimes,
+        fix: Safe,
         aliases: [
             Hadolint "DL3014",
             Hadolint "DL3030",

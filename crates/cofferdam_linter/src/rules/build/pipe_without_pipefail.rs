@@ -46,7 +46,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL4006", Kics "efbf148a-67e9-42d2-ac47-02fa1c0d0b22"],
     }
 }

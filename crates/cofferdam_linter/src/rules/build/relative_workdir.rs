@@ -48,7 +48,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Sometimes,
+        fix: Safe,
         aliases: [Hadolint "DL3000", Trivy "DS-0009", Kics "6b376af8-cfe8-49ab-a08d-f32de23661a4"],
     }
 }

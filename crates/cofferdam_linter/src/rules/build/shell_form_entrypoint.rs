@@ -50,7 +50,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Sometimes,
+        fix: Unsafe,
         aliases: [Hadolint "DL3025", Kics "b86987e1-6397-4619-81d5-8807f2387c79"],
     }
 }

@@ -45,7 +45,7 @@ declare_rule! {
         category: Build,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

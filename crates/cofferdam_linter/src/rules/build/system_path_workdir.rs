@@ -51,7 +51,7 @@ declare_rule! {
         category: Build,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Trivy "DS-0030"],
     }
 }

@@ -37,7 +37,7 @@ declare_rule! {
         category: Build,
         severity: Low,
         inputs: [RunLine],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

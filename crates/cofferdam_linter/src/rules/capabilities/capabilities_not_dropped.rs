@@ -68,7 +68,7 @@ declare_rule! {
         category: Capabilities,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "ce76b7d0-9e77-464d-b86f-c5c48e03e22d", Cis "5.3"],
     }
 }

@@ -65,7 +65,7 @@ declare_rule! {
         category: Capabilities,
         severity: Low,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

@@ -37,7 +37,7 @@ declare_rule! {
         category: Daemon,
         severity: Low,
         inputs: [Host],
-        fix: Always,
+        fix: DisplayOnly,
         default_enabled: false,
         aliases: [Cis "2.12"],
     }

@@ -42,7 +42,7 @@ declare_rule! {
         category: Daemon,
         severity: Medium,
         inputs: [Host],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "3.1", Cis "3.2", Cis "3.3", Cis "3.4", Cis "3.5", Cis "3.6", Cis "3.7",
             Cis "3.8", Cis "3.9", Cis "3.10", Cis "3.11", Cis "3.12", Cis "3.17", Cis "3.18",
             Cis "3.19", Cis "3.20", Cis "3.21", Cis "3.22"],

@@ -39,7 +39,7 @@ declare_rule! {
         category: Daemon,
         severity: Critical,
         inputs: [Host],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "2.7"],
     }
 }

@@ -35,7 +35,7 @@ declare_rule! {
         category: Daemon,
         severity: High,
         inputs: [Host],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "3.13", Cis "3.14"],
     }
 }

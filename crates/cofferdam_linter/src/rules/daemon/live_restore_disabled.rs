@@ -36,7 +36,7 @@ declare_rule! {
         category: Daemon,
         severity: Low,
         inputs: [Host],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "2.15"],
     }
 }

@@ -39,7 +39,7 @@ declare_rule! {
         category: Daemon,
         severity: High,
         inputs: [Host],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "3.15", Cis "3.16", Cis "3.23", Cis "3.24"],
     }
 }

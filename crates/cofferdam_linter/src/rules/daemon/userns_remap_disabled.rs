@@ -38,7 +38,7 @@ declare_rule! {
         category: Daemon,
         severity: Low,
         inputs: [Host],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "2.9"],
     }
 }

@@ -76,7 +76,7 @@ declare_rule! {
         category: Filesystem,
         severity: High,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Kics "1c1325ff-831d-43a1-973e-839ae57dfcc0", Cis "5.5"],
     }
 }

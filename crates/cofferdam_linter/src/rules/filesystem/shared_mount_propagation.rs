@@ -59,7 +59,7 @@ declare_rule! {
         category: Filesystem,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Kics "baa452f0-1f21-4a25-ace5-844e7a5f410d", Cis "5.19"],
     }
 }

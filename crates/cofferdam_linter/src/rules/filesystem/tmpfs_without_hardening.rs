@@ -78,7 +78,7 @@ declare_rule! {
         category: Filesystem,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [],
     }
 }

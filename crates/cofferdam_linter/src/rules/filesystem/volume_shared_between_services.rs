@@ -63,7 +63,7 @@ declare_rule! {
         category: Filesystem,
         severity: Info,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         default_enabled: false,
         aliases: [Kics "8c978947-0ff6-485c-b0c2-0bfca6026466"],
     }

@@ -48,7 +48,7 @@ declare_rule! {
         category: Filesystem,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

@@ -56,7 +56,7 @@ declare_rule! {
         category: Filesystem,
         severity: Info,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

@@ -74,7 +74,7 @@ declare_rule! {
         category: Healthcheck,
         severity: Low,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3057", Trivy "DS-0026", Kics "b03a748a-542d-44f4-bb86-9199ab4fd2d5", Kics "698ed579-b239-4f8f-a388-baa4bcb13ef8", Cis "4.6", Cis "5.26"],
     }
 }

@@ -41,7 +41,7 @@ declare_rule! {
         category: Healthcheck,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Safe,
         aliases: [Hadolint "DL3012", Trivy "DS-0023"],
     }
 }

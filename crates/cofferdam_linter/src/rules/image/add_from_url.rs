@@ -42,7 +42,7 @@ declare_rule! {
         category: Image,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Kics "4b410d24-1cbe-4430-a632-62c9a931cf1c"],
     }
 }

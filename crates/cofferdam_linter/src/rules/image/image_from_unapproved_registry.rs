@@ -83,7 +83,7 @@ declare_rule! {
         category: Image,
         severity: High,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "4.2"],
     }
 }

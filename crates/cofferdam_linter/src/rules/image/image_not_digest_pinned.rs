@@ -58,7 +58,7 @@ declare_rule! {
         category: Image,
         severity: Low,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

@@ -66,7 +66,7 @@ declare_rule! {
         category: Image,
         severity: Medium,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Hadolint "DL3007", Trivy "DS-0001", Kics "f45ea400-6bbe-4501-9fc7-1c3d75c32067"],
     }
 }

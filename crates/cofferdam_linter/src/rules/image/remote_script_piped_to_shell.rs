@@ -44,7 +44,7 @@ declare_rule! {
         category: Image,
         severity: High,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

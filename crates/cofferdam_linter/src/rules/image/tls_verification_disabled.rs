@@ -50,7 +50,7 @@ declare_rule! {
         category: Image,
         severity: High,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

@@ -69,7 +69,7 @@ declare_rule! {
         category: Image,
         severity: Medium,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Hadolint "DL3006", Trivy "DS-0001", Kics "9efb0b2d-89c9-41a3-91ca-dcc0aec911fd"],
     }
 }

@@ -53,7 +53,7 @@ declare_rule! {
         category: Mac,
         severity: High,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Cis "5.1"],
     }
 }

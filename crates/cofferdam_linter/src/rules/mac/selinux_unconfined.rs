@@ -57,7 +57,7 @@ declare_rule! {
         category: Mac,
         severity: High,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Cis "5.2"],
     }
 }

@@ -52,7 +52,7 @@ declare_rule! {
         category: Namespaces,
         severity: Low,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [],
     }
 }

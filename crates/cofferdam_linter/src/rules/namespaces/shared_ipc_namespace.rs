@@ -56,7 +56,7 @@ declare_rule! {
         category: Namespaces,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "baa3890f-bed7-46f5-ab8f-1da8fc91c729", Cis "5.16"],
     }
 }

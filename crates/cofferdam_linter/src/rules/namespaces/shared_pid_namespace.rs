@@ -60,7 +60,7 @@ declare_rule! {
         category: Namespaces,
         severity: High,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "4f31dd9f-2cc3-4751-9b53-67e4af83dac0", Cis "5.15"],
     }
 }

@@ -53,7 +53,7 @@ declare_rule! {
         category: Namespaces,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "8af7162d-6c98-482f-868e-0d33fb675ca8", Cis "5.30"],
     }
 }

@@ -51,7 +51,7 @@ declare_rule! {
         category: Namespaces,
         severity: Low,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Cis "5.20"],
     }
 }

@@ -77,7 +77,7 @@ declare_rule! {
         category: Network,
         severity: Medium,
         inputs: [Compose],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

@@ -41,7 +41,7 @@ declare_rule! {
         category: Network,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3011", Trivy "DS-0008", Kics "71bf8cf8-f0a1-42fa-b9d2-d10525e0a38e"],
     }
 }

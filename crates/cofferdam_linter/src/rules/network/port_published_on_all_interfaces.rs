@@ -61,7 +61,7 @@ declare_rule! {
         category: Network,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Kics "451d79dc-0588-476a-ad03-3c7f0320abb3", Cis "5.13"],
     }
 }

@@ -66,7 +66,7 @@ declare_rule! {
         category: Network,
         severity: Low,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Kics "bc2908f3-f73c-40a9-8793-c1b7d5544f79", Cis "5.7"],
     }
 }

@@ -50,7 +50,7 @@ declare_rule! {
         category: Network,
         severity: Low,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

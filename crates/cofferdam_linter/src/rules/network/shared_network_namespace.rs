@@ -58,7 +58,7 @@ declare_rule! {
         category: Network,
         severity: High,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Kics "071a71ff-f868-47a4-ac0b-3c59e4ab5443", Cis "5.9"],
     }
 }

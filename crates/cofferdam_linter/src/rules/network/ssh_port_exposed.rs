@@ -63,7 +63,7 @@ declare_rule! {
         category: Network,
         severity: Medium,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Trivy "DS-0004", Kics "5907595b-5b6d-4142-b173-dbb0e73fbff8"],
     }
 }

@@ -42,7 +42,7 @@ declare_rule! {
         category: Network,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "5.6"],
     }
 }

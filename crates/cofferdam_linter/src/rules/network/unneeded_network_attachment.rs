@@ -84,7 +84,7 @@ declare_rule! {
         category: Network,
         severity: Low,
         inputs: [Compose],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

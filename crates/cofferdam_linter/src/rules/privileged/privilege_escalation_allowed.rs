@@ -71,7 +71,7 @@ declare_rule! {
         category: Privileged,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Safe,
         aliases: [
             Kics "27fcc7d6-c49b-46e0-98f1-6c082a6a2750",
             Kics "610e266e-6c12-4bca-9925-1ed0cd29742b",

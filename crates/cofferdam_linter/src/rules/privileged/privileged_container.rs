@@ -49,7 +49,7 @@ declare_rule! {
         category: Privileged,
         severity: Critical,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "ae5b6871-7f45-42e0-bb4c-ab300c4d2026", Cis "5.4"],
     }
 }

@@ -56,7 +56,7 @@ declare_rule! {
         category: Privileged,
         severity: Critical,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

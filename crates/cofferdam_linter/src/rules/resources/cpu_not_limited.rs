@@ -52,7 +52,7 @@ declare_rule! {
         category: Resources,
         severity: Low,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "6b610c50-99fb-4ef0-a5f3-e312fd945bc3", Cis "5.11"],
     }
 }

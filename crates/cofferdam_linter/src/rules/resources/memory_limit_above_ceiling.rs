@@ -68,7 +68,7 @@ declare_rule! {
         category: Resources,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

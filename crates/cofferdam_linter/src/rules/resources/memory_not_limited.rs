@@ -65,7 +65,7 @@ declare_rule! {
         category: Resources,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "bb9ac4f7-e13b-423d-a010-c74a1bfbe492", Cis "5.10"],
     }
 }

@@ -56,7 +56,7 @@ declare_rule! {
         category: Resources,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "221e0658-cb2a-44e3-b08a-db96a341d6fa", Cis "5.29"],
     }
 }

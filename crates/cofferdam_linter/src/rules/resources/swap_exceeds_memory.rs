@@ -55,7 +55,7 @@ declare_rule! {
         category: Resources,
         severity: Medium,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

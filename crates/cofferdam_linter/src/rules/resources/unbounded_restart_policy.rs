@@ -61,7 +61,7 @@ declare_rule! {
         category: Resources,
         severity: Low,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "5.14"],
     }
 }

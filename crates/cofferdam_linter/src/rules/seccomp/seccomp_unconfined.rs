@@ -59,7 +59,7 @@ declare_rule! {
         category: Seccomp,
         severity: High,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "404fde2c-bc4b-4371-9747-7054132ac953", Cis "5.21"],
     }
 }

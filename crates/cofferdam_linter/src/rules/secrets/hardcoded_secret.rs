@@ -74,7 +74,7 @@ declare_rule! {
         category: Secrets,
         severity: Critical,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Trivy "DS-0031"],
     }
 }

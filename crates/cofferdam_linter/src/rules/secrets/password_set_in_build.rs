@@ -43,7 +43,7 @@ declare_rule! {
         category: Secrets,
         severity: High,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [],
     }
 }

@@ -51,7 +51,7 @@ declare_rule! {
         category: Secrets,
         severity: Medium,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3064", Trivy "DS-0031"],
     }
 }

@@ -90,7 +90,7 @@ declare_rule! {
         category: Secrets,
         severity: High,
         inputs: [Dockerfile, Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3064", Trivy "DS-0031", Cis "4.10"],
     }
 }

@@ -61,7 +61,7 @@ declare_rule! {
         category: Socket,
         severity: Critical,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Kics "d6355c88-1e8d-49e9-b2f2-f8a1ca12c75b", Cis "5.31"],
     }
 }

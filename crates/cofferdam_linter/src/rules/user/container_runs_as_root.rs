@@ -83,7 +83,7 @@ declare_rule! {
         category: User,
         severity: High,
         inputs: [Compose, RunLine, Inspect, ApiRequest],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Cis "4.1"],
     }
 }

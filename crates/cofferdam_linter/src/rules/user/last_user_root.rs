@@ -59,7 +59,7 @@ declare_rule! {
         category: User,
         severity: High,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Hadolint "DL3002", Trivy "DS-0002", Kics "67fd0c4a-68cf-46d7-8c41-bc9fba7e40ae", Cis "4.1"],
     }
 }

@@ -84,7 +84,7 @@ declare_rule! {
         category: User,
         severity: High,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: Unsafe,
         aliases: [Trivy "DS-0002", Kics "fd54f200-402c-4333-a5a4-36ef6709af2f", Cis "4.1"],
     }
 }

@@ -39,7 +39,7 @@ declare_rule! {
         category: User,
         severity: Info,
         inputs: [Dockerfile],
-        fix: Always,
+        fix: DisplayOnly,
         aliases: [Hadolint "DL3066"],
     }
 }
