@@ -111,8 +111,54 @@ pub(super) fn lower_project(context: &mut Context<'_>, root: &Node) {
             }
             continue;
         }
-        let spec = lower_service(context, name, entry.key.range, &node);
+        let mut spec = lower_service(context, name, entry.key.range, &node);
+        see_through_bind_volumes(root, &mut spec);
         context.project.services.push(spec);
+    }
+}
+
+/// A named volume of the local driver with `driver_opts: {type: none, o: bind, device: /path}`
+/// is a bind mount of `/path` in all but name: services that mount it are given the host path,
+/// so rules about host paths and runtime sockets see through the volume. The source's range is
+/// the `device:` value, where the host path is written.
+fn see_through_bind_volumes(root: &Node, spec: &mut ContainerSpec) {
+    let Some(volumes) = root.get("volumes").and_then(Node::entries) else {
+        return;
+    };
+    for mount in &mut spec.mounts {
+        if mount.value.kind != MountKind::Volume || mount.value.source.is_empty() {
+            continue;
+        }
+        let Some(definition) = volumes
+            .iter()
+            .find(|entry| entry.key.as_str() == Some(mount.value.source.as_str()))
+            .map(|entry| &entry.value)
+        else {
+            continue;
+        };
+        let local = definition
+            .get("driver")
+            .and_then(Node::as_str)
+            .is_none_or(|driver| driver == "local");
+        let Some(options) = definition.get("driver_opts") else {
+            continue;
+        };
+        let binds = options.get("o").and_then(Node::as_str).is_some_and(|o| {
+            o.split(',')
+                .any(|option| matches!(option.trim(), "bind" | "rbind"))
+        });
+        let Some(device) = options.get("device") else {
+            continue;
+        };
+        let Some(path) = device.as_str() else {
+            continue;
+        };
+        if !local || !binds || path.trim().is_empty() {
+            continue;
+        }
+        mount.value.kind = MountKind::Bind;
+        mount.value.source = path.trim().to_owned();
+        mount.value.source_range = device.range;
     }
 }
 

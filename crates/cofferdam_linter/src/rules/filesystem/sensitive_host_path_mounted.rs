@@ -11,7 +11,8 @@ use crate::rules::socket::runtime_socket_mounted;
 
 declare_rule! {
     /// ## What it does
-    /// Checks the host paths a container bind-mounts (short and long volume syntax) against a
+    /// Checks the host paths a container bind-mounts (short and long volume syntax, and named
+    /// volumes of the local driver that bind a host path through `driver_opts`) against a
     /// table of sensitive host locations, and grades each mount by what it exposes:
     ///
     /// - critical when writable, high when read-only: `/`, `/etc`, `/root`, `/proc`,

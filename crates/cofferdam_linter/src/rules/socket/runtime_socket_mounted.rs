@@ -15,7 +15,9 @@ declare_rule! {
     /// CRI-O's, cri-dockerd's and BuildKit's, wherever the file is (any `*/docker.sock`,
     /// `*/containerd.sock`, …), or a directory that holds one of them at its standard place
     /// (`/run`, `/var/run`, `/run/containerd`, `/var/run/docker`, `/run/user/<uid>`, …). Short
-    /// and long volume syntax are read alike, and a read-only mount is reported the same.
+    /// and long volume syntax are read alike, and a read-only mount is reported the same. A
+    /// named volume of the local driver whose `driver_opts` bind a host path (`o: bind`,
+    /// `device: /var/run/docker.sock`) is a bind mount of that path, reported at its `device:`.
     ///
     /// The host's root `/` also holds the sockets; it is reported by
     /// `sensitive-host-path-mounted`.
