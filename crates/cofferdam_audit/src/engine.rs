@@ -238,6 +238,11 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                 "container {}: it went away while being inspected; skipped",
                 short(&id)
             )),
+            Err(error @ Failure::Unreadable(_)) => fetched.notes.push(format!(
+                "container {}: {}; skipped",
+                short(&id),
+                error.explain(&endpoint, &format!("GET /containers/{}/json", short(&id)))
+            )),
             Err(error) => {
                 return Err(fail(error.explain(
                     &endpoint,
@@ -270,6 +275,11 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                 "image {}: not found (removed after the container was created); its own user is unknown",
                 short(&image)
             )),
+            Err(error @ Failure::Unreadable(_)) => fetched.notes.push(format!(
+                "image {}: {}; its own user is unknown",
+                short(&image),
+                error.explain(&endpoint, &format!("GET /images/{}/json", short(&image)))
+            )),
             Err(error) => {
                 return Err(fail(error.explain(
                     &endpoint,
@@ -299,6 +309,10 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
             Err(Failure::NotFound) => fetched.notes.push(format!(
                 "network {name}: it went away while being inspected; the reachability of its \
                  containers is not judged"
+            )),
+            Err(error @ Failure::Unreadable(_)) => fetched.notes.push(format!(
+                "network {name}: {}; the reachability of its containers is not judged",
+                error.explain(&endpoint, &format!("GET /networks/{name}"))
             )),
             Err(error) => {
                 return Err(fail(
@@ -378,6 +392,9 @@ enum Failure {
     NotFound,
     /// No answer before the deadline.
     Timeout(Duration),
+    /// An answer that does not decode as what the API documents (a newer or patched engine,
+    /// a proxy in between): one object's problem, not the engine's.
+    Unreadable(String),
     Engine(bollard::errors::Error),
 }
 
@@ -389,6 +406,9 @@ impl Failure {
                 "{request}: no answer within {} s (raise --timeout if the engine is busy)",
                 deadline.as_secs_f64()
             ),
+            Failure::Unreadable(message) => {
+                format!("{request}: the answer could not be read: {message}")
+            }
             Failure::Engine(error) => format!("{request}: {}", explain(error, endpoint)),
         }
     }
@@ -407,6 +427,14 @@ async fn within<T>(
         Ok(Err(bollard::errors::Error::DockerResponseServerError {
             status_code: 404, ..
         })) => Err(Failure::NotFound),
+        Ok(Err(bollard::errors::Error::JsonDataError {
+            message, column, ..
+        })) => Err(Failure::Unreadable(format!(
+            "{message} (at character {column})"
+        ))),
+        Ok(Err(bollard::errors::Error::JsonSerdeError { err })) => {
+            Err(Failure::Unreadable(err.to_string()))
+        }
         Ok(Err(error)) => Err(Failure::Engine(error)),
     }
 }
@@ -603,6 +631,53 @@ mod tests {
             ]
         );
         assert!(fetched.info.expect("info").contains("SecurityOptions"));
+    }
+
+    #[test]
+    fn a_container_whose_answer_cannot_be_read_is_skipped_with_a_note() {
+        let (_dir, endpoint) = fake_engine(vec![
+            (
+                "/version",
+                200,
+                r#"{"ApiVersion": "1.41", "Version": "20.10.24"}"#,
+            ),
+            ("/info", 200, r#"{"ServerVersion": "20.10.24"}"#),
+            (
+                "/containers/json",
+                200,
+                r#"[{"Id": "0123456789abcdef0123", "Names": ["/odd"]}, {"Id": "fedcba9876543210fedc", "Names": ["/here"]}]"#,
+            ),
+            (
+                "/containers/0123456789abcdef0123/json",
+                200,
+                r#"{"Id": "0123456789abcdef0123", "HostConfig": {"Privileged": "yes please"}}"#,
+            ),
+            (
+                "/containers/fedcba9876543210fedc/json",
+                200,
+                r#"{"Id": "fedcba9876543210fedc", "Name": "/here", "Config": {"Image": "app:1"}}"#,
+            ),
+        ]);
+        let fetched = fetch(&EngineOptions {
+            host: Some(endpoint),
+            timeout: Duration::from_secs(5),
+            ..EngineOptions::default()
+        })
+        .expect("one unreadable container does not fail the audit");
+        let names: Vec<&str> = fetched
+            .containers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(names, ["here"]);
+        assert_eq!(fetched.notes.len(), 1, "{:?}", fetched.notes);
+        assert!(
+            fetched.notes[0].starts_with(
+                "container 0123456789ab: GET /containers/0123456789ab/json: the answer could not be read:"
+            ) && fetched.notes[0].ends_with("; skipped"),
+            "{:?}",
+            fetched.notes
+        );
     }
 
     #[test]
