@@ -14,7 +14,11 @@ declare_rule! {
     /// printed.
     ///
     /// For containers it checks every environment value as written: compose `environment:`
-    /// (map and list forms, inherited through merge keys) and `docker run -e`. A value that
+    /// (map and list forms, inherited through merge keys) and `docker run -e`; and the rest of
+    /// a compose service's block (labels, `command:` and `entrypoint:` arguments, health-check
+    /// commands, build args), where a credential is as readable to anyone with the file and,
+    /// for labels, to anyone who can `docker inspect`. Comments in a compose file are not
+    /// reported (they reach no container), but are masked like every credential-shaped value. A value that
     /// references a variable (`postgres://app:${DB_PW}@db`) is not hardcoded and is not
     /// reported, unless the reference falls back to a literal credential
     /// (`${DB_PW:-hunter2}`), which is used whenever the variable is unset. Credentials in env
@@ -81,6 +85,15 @@ declare_rule! {
 
 /// The container check: credential-shaped text in environment values as written, in the
 /// literal fallbacks of references, and in the `.env` entries references read.
+/// Whether `at` in `text` is inside a `#` comment (reported for Dockerfiles as text, but a
+/// compose comment is not configuration the container receives).
+fn is_comment(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..at];
+    line.char_indices()
+        .any(|(i, c)| c == '#' && (i == 0 || line[..i].ends_with([' ', '\t'])))
+}
+
 pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
     for variable in &ctx.spec.environment {
         let Some(value) = &variable.value else {
@@ -126,6 +139,33 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
                     ),
                 ));
             }
+        }
+    }
+    // Credentials anywhere else in the service's block: labels, command and entrypoint
+    // arguments, health-check commands, build args, URLs in other keys.
+    if let Some(block) = ctx.service_block() {
+        let text = ctx.text(block);
+        let in_environment = |start: u32, end: u32| {
+            ctx.spec.environment.iter().any(|variable| {
+                variable
+                    .value
+                    .as_ref()
+                    .is_some_and(|value| value.range.start() <= start && end <= value.range.end())
+            })
+        };
+        for (start, end, kind) in super::detect::find_in_text(text) {
+            let (start, end) = (block.start() + start as u32, block.start() + end as u32);
+            if in_environment(start, end) || is_comment(text, (start - block.start()) as usize) {
+                continue;
+            }
+            out.push(finding(
+                ctx,
+                TextRange::new(start, end),
+                format!(
+                    "{} is hardcoded in the service's configuration",
+                    kind.describe()
+                ),
+            ));
         }
     }
     for read in dotenv_reads(ctx) {

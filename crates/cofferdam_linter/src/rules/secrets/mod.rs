@@ -67,6 +67,16 @@ pub(crate) fn secret_named_value(pair: &KeyValue) -> Option<TextRange> {
 /// string).
 pub fn container_redactions(project: &crate::model::compose::ComposeProject) -> Vec<TextRange> {
     let mut ranges = project.env_file_values.clone();
+    // Credential-shaped text anywhere in the project's files (labels, commands, comments)
+    // is masked whether or not a rule reports it.
+    for file in project.sources.files() {
+        let Some((_, base)) = project.sources.file(file.name()) else {
+            continue;
+        };
+        for (start, end, _) in detect::find_in_text(file.text()) {
+            ranges.push(TextRange::new(base + start as u32, base + end as u32));
+        }
+    }
     for spec in &project.services {
         for variable in &spec.environment {
             let Some(value) = &variable.value else {
