@@ -434,6 +434,95 @@ fn existing_user(ctx: &DockerfileContext<'_>, family: Family) -> Option<Existing
     found
 }
 
+/// The uid the shipped stages give user `name` when they create it (`useradd -u 10001 name`,
+/// `adduser -D -u 10001 name`, the uid literal or a build variable with a value); `None` when
+/// no command creates it or its uid is not known statically.
+pub(crate) fn created_uid(ctx: &DockerfileContext<'_>, name: &str) -> Option<String> {
+    let chain = ctx.model.shipped_stages();
+    let mut found = None;
+    for script in ctx.scripts {
+        if !chain.contains(&script.stage)
+            || ctx.model.stages[script.stage].instructions[script.index].keyword != Keyword::Run
+        {
+            continue;
+        }
+        for command in &script.script.commands {
+            let view = command.unwrapped();
+            let Some(program @ ("useradd" | "adduser")) = view.program() else {
+                continue;
+            };
+            let operands = operands(view.args);
+            // useradd takes the login as its one operand; adduser as its first (busybox and
+            // Debian `adduser name group` adds to a group only with two operands).
+            let login = match (program, operands.as_slice()) {
+                (_, [login]) => *login,
+                _ => continue,
+            };
+            if login != name {
+                continue;
+            }
+            found = uid_argument(view.args)
+                .and_then(|(raw, value)| resolve_uid(ctx, script, &raw, value.as_deref()))
+                .map(|(uid, _)| uid);
+        }
+    }
+    found
+}
+
+/// The operands of a `useradd`/`adduser` command, in order.
+fn operands(args: &[ShellWord]) -> Vec<&str> {
+    const WITH_VALUE: &[&str] = &[
+        "-h",
+        "-g",
+        "-s",
+        "-G",
+        "-u",
+        "-k",
+        "-d",
+        "-c",
+        "-e",
+        "-f",
+        "-K",
+        "-p",
+        "-b",
+        "-Z",
+        "--home",
+        "--home-dir",
+        "--shell",
+        "--uid",
+        "--gid",
+        "--groups",
+        "--ingroup",
+        "--gecos",
+        "--comment",
+        "--conf",
+        "--base-dir",
+        "--expiredate",
+        "--inactive",
+        "--key",
+        "--password",
+        "--skel",
+        "--selinux-user",
+        "--firstuid",
+        "--lastuid",
+        "--firstgid",
+        "--lastgid",
+    ];
+    let mut found = Vec::new();
+    let mut takes_value = false;
+    for word in args {
+        let text = word.value.as_deref().unwrap_or(&word.raw);
+        if takes_value {
+            takes_value = false;
+        } else if text.starts_with('-') {
+            takes_value = WITH_VALUE.contains(&text);
+        } else {
+            found.push(text);
+        }
+    }
+    found
+}
+
 /// The operands of an `adduser` command (Debian's or busybox's): the words that are neither
 /// options nor the value of an option that takes one.
 fn positional_count(args: &[ShellWord]) -> usize {
