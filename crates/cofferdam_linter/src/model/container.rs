@@ -466,6 +466,10 @@ pub struct ContainerSpec {
     /// The range of the service key (compose), the `docker run` words, or the container's root
     /// object: where findings about a setting that is missing everywhere point.
     pub range: TextRange,
+    /// Everything written for this container, when it is one span of source text: a compose
+    /// service's key and block, a `docker run` command from `docker` to its last argument.
+    /// Rules that read all of it (a credential in a label or an argument) use this.
+    pub written: Option<TextRange>,
     /// Ranges of keys that exist on the way to settings, by dotted path (`deploy.resources.limits`,
     /// `security_opt`); see [`ContainerSpec::anchor`].
     pub keys: Vec<(&'static str, TextRange)>,
@@ -526,6 +530,7 @@ impl ContainerSpec {
             source,
             name: name.into(),
             range,
+            written: None,
             keys: Vec::new(),
             image: None,
             build: None,

@@ -597,6 +597,7 @@ pub fn parse_run(words: &[ShellWord]) -> Option<RunCommand> {
         env_files: Vec::new(),
         notes,
     };
+    lowering.spec.written = Some(args_range.map_or(whole, |args| whole.cover(args)));
     lowering.lower(&options, image.as_ref());
     let Lowering {
         spec,
@@ -1683,6 +1684,7 @@ pub fn without_ranges(spec: &ContainerSpec) -> ContainerSpec {
     }
     let mut out = spec.clone();
     out.range = TextRange::default();
+    out.written = None;
     out.keys = spec
         .keys
         .iter()

@@ -215,21 +215,6 @@ impl ContainerContext<'_> {
         Some(vec![Edit::delete(range)])
     }
 
-    /// The range of a compose service's own block (its key and the lines under it), for
-    /// checks that read everything written there. `None` for other sources and flow
-    /// mappings.
-    pub(crate) fn service_block(&self) -> Option<TextRange> {
-        if self.spec.source != SpecSource::Compose {
-            return None;
-        }
-        let file = FileText::of(self, self.spec.range)?;
-        let block = file.block(file.local(self.spec.range))?;
-        Some(TextRange::new(
-            file.global(block.start),
-            file.global(block.end),
-        ))
-    }
-
     /// Inserts `flag` before the image word of a run line. When the image starts a line that
     /// continues the one before (a `\` at its end), the flag gets its own continuation line
     /// above the image, indented the same, as the command's other flags usually are;

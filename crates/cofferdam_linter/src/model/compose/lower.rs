@@ -275,6 +275,10 @@ fn lower_service(
         .sources
         .file_name(key_range.start())
         .to_owned();
+    // A service written in place (not an alias of a node in another file) is one span.
+    if context.project.sources.file_name(node.range.start()) == file {
+        spec.written = Some(key_range.cover(node.range));
+    }
     for entry in node.entries().unwrap_or_default() {
         let Some(key) = entry.key.as_str() else {
             continue;

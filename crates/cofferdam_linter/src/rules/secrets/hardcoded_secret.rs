@@ -14,10 +14,11 @@ declare_rule! {
     /// printed.
     ///
     /// For containers it checks every environment value as written: compose `environment:`
-    /// (map and list forms, inherited through merge keys) and `docker run -e`; and the rest of
-    /// a compose service's block (labels, `command:` and `entrypoint:` arguments, health-check
-    /// commands, build args), where a credential is as readable to anyone with the file and,
-    /// for labels, to anyone who can `docker inspect`. Comments in a compose file are not
+    /// (map and list forms, inherited through merge keys) and `docker run -e`; and everything
+    /// else written for the container — the rest of a compose service's block (labels,
+    /// `command:` and `entrypoint:` arguments, health-check commands, build args) or of a
+    /// `docker run` command (`--label`, the arguments after the image) — where a credential is
+    /// as readable to anyone with the file and, for labels, to anyone who can `docker inspect`. Comments in a compose file are not
     /// reported (they reach no container), but are masked like every credential-shaped value. A value that
     /// references a variable (`postgres://app:${DB_PW}@db`) is not hardcoded and is not
     /// reported, unless the reference falls back to a literal credential
@@ -141,9 +142,9 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
             }
         }
     }
-    // Credentials anywhere else in the service's block: labels, command and entrypoint
-    // arguments, health-check commands, build args, URLs in other keys.
-    if let Some(block) = ctx.service_block() {
+    // Credentials anywhere else written for the container: labels, command and entrypoint
+    // arguments, health-check commands, build args, URLs in other keys or flags.
+    if let Some(block) = ctx.spec.written {
         let text = ctx.text(block);
         let in_environment = |start: u32, end: u32| {
             ctx.spec.environment.iter().any(|variable| {
@@ -162,7 +163,7 @@ pub(crate) fn check_container(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnost
                 ctx,
                 TextRange::new(start, end),
                 format!(
-                    "{} is hardcoded in the service's configuration",
+                    "{} is hardcoded in the container's configuration",
                     kind.describe()
                 ),
             ));
