@@ -22,7 +22,7 @@ use cofferdam_diagnostics::{Edit, Fix};
 use crate::model::{Base, ImageRef, Stage};
 use crate::rules::{DockerfileContext, RunScript};
 use crate::syntax::dockerfile::{Instruction, InstructionKind, Keyword, ShellOrExec, Word};
-use crate::syntax::shell::{SHELLS, ShellWord};
+use crate::syntax::shell::{CommandView, SHELLS, ShellWord};
 
 /// The uid and gid of a user the fix creates or pins.
 const NEW_ID: &str = "10001";
@@ -389,87 +389,80 @@ enum Existing {
 
 /// The last non-root user that the shipped stages create, in build order.
 fn existing_user(ctx: &DockerfileContext<'_>, family: Family) -> Option<Existing> {
-    let chain = ctx.model.shipped_stages();
     let mut found = None;
-    for script in ctx.scripts {
-        if !chain.contains(&script.stage) {
+    for (script, view, program) in user_commands(ctx) {
+        // `adduser app audio` adds an existing user to a group.
+        if program == "adduser" && operands(view.args).len() >= 2 {
             continue;
         }
-        // `ONBUILD RUN` triggers run in the images built from this one, not in this build.
-        if ctx.model.stages[script.stage].instructions[script.index].keyword != Keyword::Run {
-            continue;
-        }
-        for command in &script.script.commands {
-            let view = command.unwrapped();
-            let Some(program @ ("useradd" | "adduser")) = view.program() else {
-                continue;
-            };
-            // `adduser app audio` adds an existing user to a group.
-            if program == "adduser" && positional_count(view.args) >= 2 {
-                continue;
+        let existing = if let Some((raw, value)) = uid_argument(view.args) {
+            match resolve_uid(ctx, script, &raw, value.as_deref()) {
+                Some((uid, _)) if uid.bytes().all(|b| b == b'0') => continue,
+                Some((uid, variable)) => Existing::Uid { uid, variable },
+                None => Existing::Unknown,
             }
-            let existing = if let Some((raw, value)) = uid_argument(view.args) {
-                match resolve_uid(ctx, script, &raw, value.as_deref()) {
-                    Some((uid, _)) if uid.bytes().all(|b| b == b'0') => continue,
-                    Some((uid, variable)) => Existing::Uid { uid, variable },
-                    None => Existing::Unknown,
-                }
-            } else {
-                let name = script.source_range(view.name.range);
-                let option = match (program, family) {
-                    ("useradd", _) | ("adduser", Family::Shadow) => Some("--uid"),
-                    ("adduser", Family::Busybox) => Some("-u"),
-                    _ => None,
-                };
-                let plain = command.script_depth == 0 && ctx.slice(name) == view.name.raw;
-                Existing::NoUid(
-                    option
-                        .filter(|_| plain)
-                        .map(|option| Edit::insert(name.end(), format!(" {option} {NEW_ID}"))),
-                )
+        } else {
+            let name = script.source_range(view.name.range);
+            let option = match (program, family) {
+                ("useradd", _) | ("adduser", Family::Shadow) => Some("--uid"),
+                ("adduser", Family::Busybox) => Some("-u"),
+                _ => None,
             };
-            found = Some(existing);
-        }
+            let plain = view.command.script_depth == 0 && ctx.slice(name) == view.name.raw;
+            Existing::NoUid(
+                option
+                    .filter(|_| plain)
+                    .map(|option| Edit::insert(name.end(), format!(" {option} {NEW_ID}"))),
+            )
+        };
+        found = Some(existing);
     }
     found
+}
+
+/// Every `useradd`/`adduser` that the shipped stages run, in build order, with its program
+/// name. `ONBUILD RUN` triggers run in the images built from this one, not in this build.
+fn user_commands<'a>(
+    ctx: &DockerfileContext<'a>,
+) -> impl Iterator<Item = (&'a RunScript<'a>, CommandView<'a>, &'a str)> {
+    let chain = ctx.model.shipped_stages();
+    let model = ctx.model;
+    ctx.scripts
+        .iter()
+        .filter(move |script| {
+            chain.contains(&script.stage)
+                && model.stages[script.stage].instructions[script.index].keyword == Keyword::Run
+        })
+        .flat_map(|script| {
+            script.script.commands.iter().filter_map(move |command| {
+                let view = command.unwrapped();
+                let program @ ("useradd" | "adduser") = view.program()? else {
+                    return None;
+                };
+                Some((script, view, program))
+            })
+        })
 }
 
 /// The uid the shipped stages give user `name` when they create it (`useradd -u 10001 name`,
 /// `adduser -D -u 10001 name`, the uid literal or a build variable with a value); `None` when
 /// no command creates it or its uid is not known statically.
 pub(crate) fn created_uid(ctx: &DockerfileContext<'_>, name: &str) -> Option<String> {
-    let chain = ctx.model.shipped_stages();
     let mut found = None;
-    for script in ctx.scripts {
-        if !chain.contains(&script.stage)
-            || ctx.model.stages[script.stage].instructions[script.index].keyword != Keyword::Run
-        {
+    for (script, view, _) in user_commands(ctx) {
+        // The login is the one operand (`adduser name group` only adds to a group).
+        if operands(view.args).as_slice() != [name] {
             continue;
         }
-        for command in &script.script.commands {
-            let view = command.unwrapped();
-            let Some(program @ ("useradd" | "adduser")) = view.program() else {
-                continue;
-            };
-            let operands = operands(view.args);
-            // useradd takes the login as its one operand; adduser as its first (busybox and
-            // Debian `adduser name group` adds to a group only with two operands).
-            let login = match (program, operands.as_slice()) {
-                (_, [login]) => *login,
-                _ => continue,
-            };
-            if login != name {
-                continue;
-            }
-            found = uid_argument(view.args)
-                .and_then(|(raw, value)| resolve_uid(ctx, script, &raw, value.as_deref()))
-                .map(|(uid, _)| uid);
-        }
+        found = uid_argument(view.args)
+            .and_then(|(raw, value)| resolve_uid(ctx, script, &raw, value.as_deref()))
+            .map(|(uid, _)| uid);
     }
     found
 }
 
-/// The operands of a `useradd`/`adduser` command, in order.
+/// The operands of a `useradd`/`adduser` command (shadow-utils', Debian's or busybox's), in
+/// order: the words that are neither options nor the value of an option that takes one.
 fn operands(args: &[ShellWord]) -> Vec<&str> {
     const WITH_VALUE: &[&str] = &[
         "-h",
@@ -521,44 +514,6 @@ fn operands(args: &[ShellWord]) -> Vec<&str> {
         }
     }
     found
-}
-
-/// The operands of an `adduser` command (Debian's or busybox's): the words that are neither
-/// options nor the value of an option that takes one.
-fn positional_count(args: &[ShellWord]) -> usize {
-    const WITH_VALUE: &[&str] = &[
-        "-h",
-        "-g",
-        "-s",
-        "-G",
-        "-u",
-        "-k",
-        "--home",
-        "--shell",
-        "--uid",
-        "--gid",
-        "--ingroup",
-        "--gecos",
-        "--comment",
-        "--conf",
-        "--firstuid",
-        "--lastuid",
-        "--firstgid",
-        "--lastgid",
-    ];
-    let mut count = 0;
-    let mut takes_value = false;
-    for word in args {
-        let text = word.value.as_deref().unwrap_or(&word.raw);
-        if takes_value {
-            takes_value = false;
-        } else if text.starts_with('-') {
-            takes_value = WITH_VALUE.contains(&text);
-        } else {
-            count += 1;
-        }
-    }
-    count
 }
 
 /// The uid argument of a `useradd`/`adduser` command: the word after `-u` or `--uid`, or the
