@@ -74,6 +74,17 @@ impl Fix {
         Self::new(Applicability::DisplayOnly, description, Vec::new())
     }
 
+    /// Unsafe edits when a rule could make them, else the description as a suggestion.
+    pub fn unsafe_or_display_only(
+        description: impl Into<String>,
+        edits: Option<Vec<Edit>>,
+    ) -> Self {
+        match edits {
+            Some(edits) => Self::unsafe_edits(description, edits),
+            None => Self::display_only(description),
+        }
+    }
+
     pub fn new(
         applicability: Applicability,
         description: impl Into<String>,

@@ -167,10 +167,7 @@ impl ContainerContext<'_> {
         range: TextRange,
         needs: impl Fn(&ContainerSpec) -> bool,
     ) -> Fix {
-        match self.remove_value(key, range, needs) {
-            Some(edits) => Fix::unsafe_edits(description, edits),
-            None => Fix::display_only(description),
-        }
+        Fix::unsafe_or_display_only(description, self.remove_value(key, range, needs))
     }
 
     /// Deletes a run-line option whose value is at `value` (global), flag included: the whole
@@ -499,35 +496,16 @@ impl<'a> FileText<'a> {
         if head_content == "-" && tail.is_empty() {
             // A block item: alone in its list, the key goes too.
             let indent = head.len() - head.trim_start().len();
-            let siblings = self.text[..line_start]
-                .lines()
-                .rev()
-                .take_while(|line| {
-                    let content = line.trim_start();
-                    let column = line.len() - content.len();
+            let siblings = self.count_around(
+                line_start,
+                next,
+                |column, content| {
                     content.is_empty()
                         || column > indent
                         || (column == indent && content.starts_with(['-', '#']))
-                })
-                .filter(|line| {
-                    let content = line.trim_start();
-                    content.starts_with('-') && line.len() - content.len() == indent
-                })
-                .count()
-                + self.text[next..]
-                    .lines()
-                    .take_while(|line| {
-                        let content = line.trim_start();
-                        let column = line.len() - content.len();
-                        content.is_empty()
-                            || column > indent
-                            || (column == indent && content.starts_with(['-', '#']))
-                    })
-                    .filter(|line| {
-                        let content = line.trim_start();
-                        content.starts_with('-') && line.len() - content.len() == indent
-                    })
-                    .count();
+                },
+                |column, content| column == indent && content.starts_with('-'),
+            );
             if siblings == 0 {
                 let key_start = self.text[..line_start.saturating_sub(1)]
                     .rfind('\n')
@@ -582,37 +560,35 @@ impl<'a> FileText<'a> {
     fn has_siblings(&self, start: usize, end: usize) -> bool {
         let line = &self.text[start..self.line_end(start)];
         let indent = line.len() - line.trim_start().len();
-        let is_sibling = |line: &str| -> Option<bool> {
-            let content = line.trim_start();
-            if content.trim().is_empty() || content.starts_with('#') {
-                return None;
-            }
-            let column = line.len() - content.len();
-            Some(column == indent)
+        let blank = |content: &str| content.trim().is_empty() || content.starts_with('#');
+        self.count_around(
+            start,
+            end,
+            |column, content| blank(content) || column >= indent,
+            |column, content| !blank(content) && column == indent,
+        ) > 0
+    }
+
+    /// The lines next to `start..end` — above it, nearest first, and below it — as long as
+    /// `within(column, content)` holds on each side, counting those `counts` accepts.
+    fn count_around(
+        &self,
+        start: usize,
+        end: usize,
+        within: impl Fn(usize, &str) -> bool,
+        counts: impl Fn(usize, &str) -> bool,
+    ) -> usize {
+        let count = |lines: &mut dyn Iterator<Item = &str>| {
+            lines
+                .map(|line| {
+                    let content = line.trim_start();
+                    (line.len() - content.len(), content)
+                })
+                .take_while(|(column, content)| within(*column, content))
+                .filter(|(column, content)| counts(*column, content))
+                .count()
         };
-        let stops = |line: &str| {
-            let content = line.trim_start();
-            !content.trim().is_empty()
-                && !content.starts_with('#')
-                && line.len() - content.len() < indent
-        };
-        for line in self.text[..start].lines().rev() {
-            if stops(line) {
-                break;
-            }
-            if is_sibling(line) == Some(true) {
-                return true;
-            }
-        }
-        for line in self.text[end..].lines() {
-            if stops(line) {
-                break;
-            }
-            if is_sibling(line) == Some(true) {
-                return true;
-            }
-        }
-        false
+        count(&mut self.text[..start].lines().rev()) + count(&mut self.text[end..].lines())
     }
 
     /// Adds `item` to the list under the key at `key` (global).

@@ -117,18 +117,11 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                 "add `cap_drop: [ALL]` and add back under `cap_add:` only what the service needs",
                 "add `--cap-drop ALL` and add back with `--cap-add` only what the container needs",
             );
-            ctx.add_list_item(
-                Setting {
-                    key: "cap_drop",
-                    value: "ALL",
-                    flag: "--cap-drop ALL",
-                },
-                |other| !other.is_privileged() && !other.drops_all_capabilities(),
-            )
-            .map_or_else(
-                || Fix::display_only(description),
-                |edits| Fix::unsafe_edits(description, edits),
-            )
+            let edits = ctx
+                .add_list_item(Setting::new("cap_drop", "ALL", "--cap-drop ALL"), |other| {
+                    !other.is_privileged() && !other.drops_all_capabilities()
+                });
+            Fix::unsafe_or_display_only(description, edits)
         });
     if cannot_gain_capabilities(ctx) {
         diagnostic = diagnostic.with_severity(Severity::Low);

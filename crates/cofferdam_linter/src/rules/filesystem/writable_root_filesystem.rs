@@ -77,11 +77,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
         "add `--read-only` and give the paths the application writes `--tmpfs` or a volume",
     );
     let edits = ctx.set_scalar(
-        Setting {
-            key: "read_only",
-            value: "true",
-            flag: "--read-only",
-        },
+        Setting::new("read_only", "true", "--read-only"),
         ctx.spec.read_only.as_ref().map(|read_only| read_only.range),
         |other| {
             other
@@ -90,10 +86,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                 .is_none_or(|read_only| !read_only.value)
         },
     );
-    let fix = edits.map_or_else(
-        || Fix::display_only(description),
-        |edits| Fix::unsafe_edits(description, edits),
-    );
+    let fix = Fix::unsafe_or_display_only(description, edits);
     out.push(
         ctx.diagnostic(WritableRootFilesystem::META, range, message)
             .with_fix(fix),

@@ -115,11 +115,11 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
             )])
         }
         None => ctx.add_list_item(
-            Setting {
-                key: "security_opt",
-                value: "no-new-privileges:true",
-                flag: "--security-opt no-new-privileges",
-            },
+            Setting::new(
+                "security_opt",
+                "no-new-privileges:true",
+                "--security-opt no-new-privileges",
+            ),
             |other| {
                 !other.is_privileged()
                     && other

@@ -66,18 +66,11 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
         "remove `--privileged`; grant only the capabilities (`--cap-add`) and devices (`--device`) the workload needs",
     );
     let edits = ctx.set_scalar(
-        Setting {
-            key: "privileged",
-            value: "false",
-            flag: "",
-        },
+        Setting::new("privileged", "false", ""),
         Some(privileged.range),
         ContainerSpec::is_privileged,
     );
-    let fix = edits.map_or_else(
-        || Fix::display_only(description),
-        |edits| Fix::unsafe_edits(description, edits),
-    );
+    let fix = Fix::unsafe_or_display_only(description, edits);
     out.push(
         ctx.diagnostic(
             PrivilegedContainer::META,

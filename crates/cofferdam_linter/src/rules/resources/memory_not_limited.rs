@@ -103,10 +103,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                 .is_none_or(|memory| memory.value.is_unlimited())
         },
     );
-    let fix = edits.map_or_else(
-        || Fix::display_only(description),
-        |edits| Fix::unsafe_edits(description, edits),
-    );
+    let fix = Fix::unsafe_or_display_only(description, edits);
     out.push(
         ctx.diagnostic(MemoryNotLimited::META, range, message)
             .with_fix(fix),

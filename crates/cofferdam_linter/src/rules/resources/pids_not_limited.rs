@@ -94,10 +94,7 @@ pub(crate) fn check(ctx: &ContainerContext<'_>, out: &mut Vec<Diagnostic>) {
                 .is_none_or(|pids| pids.value <= 0)
         },
     );
-    let fix = edits.map_or_else(
-        || Fix::display_only(description),
-        |edits| Fix::unsafe_edits(description, edits),
-    );
+    let fix = Fix::unsafe_or_display_only(description, edits);
     out.push(
         ctx.diagnostic(PidsNotLimited::META, range, message)
             .with_fix(fix),
