@@ -204,33 +204,26 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Every `#` comment of a text (at a line start or after a blank).
-fn comments(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let at = line
-                .char_indices()
-                .find(|(at, c)| *c == '#' && (*at == 0 || line[..*at].ends_with([' ', '\t'])))?
-                .0;
-            Some(line[at..].trim_end().to_owned())
-        })
-        .collect()
-}
-
 #[test]
 fn the_example_project_fixes_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop");
     copy_tree(&example, dir.path());
-    let before: Vec<(String, String)> = ["compose.yaml", "Dockerfile", "deploy.sh"]
-        .iter()
-        .map(|name| {
-            (
-                (*name).to_owned(),
-                fs::read_to_string(dir.path().join(name)).unwrap(),
-            )
-        })
-        .collect();
+    use cofferdam_linter::fixes::{FixedKind, verify};
+    let before: Vec<(&str, FixedKind, String)> = [
+        ("compose.yaml", FixedKind::Yaml),
+        ("Dockerfile", FixedKind::Dockerfile),
+        ("deploy.sh", FixedKind::Script),
+    ]
+    .into_iter()
+    .map(|(name, kind)| {
+        (
+            name,
+            kind,
+            fs::read_to_string(dir.path().join(name)).unwrap(),
+        )
+    })
+    .collect();
     let (code, stdout, stderr) = run(
         dir.path(),
         &["check", ".", "--unsafe-fixes", "--format", "json"],
@@ -241,17 +234,11 @@ fn the_example_project_fixes_cleanly() {
     assert_eq!(json["errors"], serde_json::json!([]), "{stdout}");
     let notes = json["notes"].to_string();
     assert!(notes.contains("fixed "), "{notes}");
-    for (name, text) in &before {
+    // Each file changed, still parses and keeps every comment.
+    for (name, kind, text) in &before {
         let fixed = fs::read_to_string(dir.path().join(name)).unwrap();
         assert_ne!(&fixed, text, "{name} unchanged");
-        let mut kept = comments(&fixed);
-        for comment in comments(text) {
-            let at = kept
-                .iter()
-                .position(|other| *other == comment)
-                .unwrap_or_else(|| panic!("{name} lost `{comment}`"));
-            kept.swap_remove(at);
-        }
+        verify(*kind, text, &fixed).unwrap_or_else(|error| panic!("{name}: {error}"));
     }
     // A fixed point: nothing applicable is left, so a second run changes nothing.
     let (code, diff, _) = run(dir.path(), &["check", ".", "--unsafe-fixes", "--diff"]);

@@ -11,6 +11,8 @@
 //! needs a threshold has a `<rule-name>.toml` next to its fixtures: the `[settings]` table of a
 //! cofferdam.toml, applied to every fixture of that rule (and to no other fixture).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -106,18 +108,7 @@ fn rule_settings(fixture: &Path) -> Settings {
     let Ok(text) = fs::read_to_string(&path) else {
         return settings;
     };
-    let table: toml::Table =
-        toml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    let section = table
-        .get("settings")
-        .and_then(toml::Value::as_table)
-        .unwrap_or_else(|| panic!("{}: no [settings] table", path.display()));
-    for (key, value) in section {
-        let value = serde_json::to_value(value).expect("TOML values are JSON values");
-        settings
-            .apply_setting(key, &value)
-            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    }
+    common::apply_settings_toml(&mut settings, &text, &path.display().to_string());
     settings
 }
 

@@ -1,6 +1,8 @@
 //! Meta-tests that keep the rule registry honest: unique stable codes, a snapshot of the code
 //! list, documentation with the required headings, and doc examples that behave as documented.
 
+mod common;
+
 use std::collections::HashSet;
 
 use cofferdam_diagnostics::{Diagnostic, Input, SourceFile};
@@ -86,21 +88,6 @@ fn docs_have_the_required_sections_in_order() {
             "{}: empty summary",
             rule.meta.name
         );
-    }
-}
-
-/// Applies the `[settings]` table of a cofferdam.toml snippet, as the configuration loader does.
-fn apply_settings(settings: &mut Settings, toml: &str) {
-    let table: toml::Table = toml::from_str(toml).expect("doc settings parse as TOML");
-    let section = table
-        .get("settings")
-        .and_then(toml::Value::as_table)
-        .expect("a [settings] table");
-    for (key, value) in section {
-        let value = serde_json::to_value(value).expect("TOML values are JSON values");
-        settings
-            .apply_setting(key, &value)
-            .unwrap_or_else(|error| panic!("doc settings: {error}"));
     }
 }
 
@@ -191,7 +178,7 @@ fn doc_examples_fire_and_use_instead_is_clean() {
             .iter()
             .filter(|(language, _)| language == "toml")
         {
-            apply_settings(&mut settings, toml);
+            common::apply_settings_toml(&mut settings, toml, rule.meta.name);
         }
         let examples = code_blocks(&doc, "## Example");
         let instead = code_blocks(&doc, "## Use instead");
