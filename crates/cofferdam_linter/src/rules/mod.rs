@@ -262,7 +262,12 @@ pub(crate) mod test {
     /// `text` after applying every fix of `rule` with edits once (identical edits, such as
     /// one anchor edit for several services, count once).
     pub(crate) fn compose_fixed(rule: &RuleMeta, text: &str) -> String {
-        let edits = compose_diagnostics(rule, &[("compose.yaml", text)])
+        compose_fixed_in(rule, text, Settings::default())
+    }
+
+    /// [`compose_fixed`] with `settings`' thresholds.
+    pub(crate) fn compose_fixed_in(rule: &RuleMeta, text: &str, settings: Settings) -> String {
+        let edits = compose_diagnostics_in(rule, &[("compose.yaml", text)], settings)
             .into_iter()
             .filter_map(|(_, diagnostic)| diagnostic.fix)
             .flat_map(|fix| fix.edits)
@@ -287,6 +292,21 @@ pub(crate) mod test {
         .filter_map(|diagnostic| diagnostic.fix)
         .flat_map(|fix| fix.edits)
         .collect();
+        apply_all(text, edits)
+    }
+
+    /// A Dockerfile after applying every fix of `rule` with edits once, with `settings`'
+    /// thresholds.
+    pub(crate) fn dockerfile_fixed_in(rule: &RuleMeta, text: &str, settings: Settings) -> String {
+        let settings = settings
+            .with_selection(&[rule.code.to_owned()], &[], &[])
+            .expect("registered rule");
+        let edits = lint_dockerfile(&SourceFile::new("Dockerfile", text), &settings)
+            .diagnostics
+            .into_iter()
+            .filter_map(|diagnostic| diagnostic.fix)
+            .flat_map(|fix| fix.edits)
+            .collect();
         apply_all(text, edits)
     }
 

@@ -125,59 +125,33 @@ mod tests {
 
     #[test]
     fn configured_tags_pin_latest_where_it_is_written() {
-        use cofferdam_diagnostics::SourceFile;
+        use crate::rules::image::untagged_image::UntaggedImage;
+        use crate::rules::test::{compose_fixed_in, dockerfile_fixed_in};
 
-        let mut settings = crate::Settings::default()
-            .with_selection(
-                &["latest-tag".to_owned(), "untagged-image".to_owned()],
-                &[],
-                &[],
-            )
-            .unwrap();
+        let mut settings = crate::Settings::default();
         settings
             .apply_setting(
                 "pinned-tags",
                 &serde_json::json!({"nginx": "1.27-alpine", "docker.io/library/alpine": "3.20"}),
             )
             .unwrap();
-        let fixed = |text: &str| {
-            let result = crate::lint_dockerfile(&SourceFile::new("Dockerfile", text), &settings);
-            let edits = result
-                .diagnostics
-                .into_iter()
-                .filter_map(|diagnostic| diagnostic.fix)
-                .flat_map(|fix| fix.edits)
-                .collect();
-            cofferdam_diagnostics::Fix::unsafe_edits("all", edits)
-                .apply(text)
-                .unwrap()
-        };
+        let dockerfile = "FROM nginx:latest AS web\nFROM alpine\nFROM redis:latest\nARG T=latest\nFROM nginx:$T\n";
         assert_eq!(
-            fixed(
-                "FROM nginx:latest AS web\nFROM alpine\nFROM redis:latest\nARG T=latest\nFROM nginx:$T\n"
-            ),
-            "FROM nginx:1.27-alpine AS web\nFROM alpine:3.20\nFROM redis:latest\nARG T=latest\nFROM nginx:$T\n"
+            dockerfile_fixed_in(LatestTag::META, dockerfile, settings.clone()),
+            "FROM nginx:1.27-alpine AS web\nFROM alpine\nFROM redis:latest\nARG T=latest\nFROM nginx:$T\n"
         );
-        let text = "services:\n  a:\n    image: \"nginx:latest\"\n  b:\n    image: docker.io/library/alpine\n";
-        let environment = |_: &str| None;
-        let edits = crate::lint_compose(
-            crate::model::compose::ComposeInput {
-                files: vec![SourceFile::new("compose.yaml", text)],
-                loader: &crate::model::compose::NoFiles,
-                environment: &environment,
-            },
-            &settings,
-        )
-        .into_iter()
-        .flat_map(|(_, result)| result.diagnostics)
-        .filter_map(|diagnostic| diagnostic.fix)
-        .flat_map(|fix| fix.edits)
-        .collect();
         assert_eq!(
-            cofferdam_diagnostics::Fix::unsafe_edits("all", edits)
-                .apply(text)
-                .unwrap(),
-            "services:\n  a:\n    image: \"nginx:1.27-alpine\"\n  b:\n    image: docker.io/library/alpine:3.20\n"
+            dockerfile_fixed_in(UntaggedImage::META, dockerfile, settings.clone()),
+            "FROM nginx:latest AS web\nFROM alpine:3.20\nFROM redis:latest\nARG T=latest\nFROM nginx:$T\n"
+        );
+        let compose = "services:\n  a:\n    image: \"nginx:latest\"\n  b:\n    image: docker.io/library/alpine\n";
+        assert_eq!(
+            compose_fixed_in(LatestTag::META, compose, settings.clone()),
+            "services:\n  a:\n    image: \"nginx:1.27-alpine\"\n  b:\n    image: docker.io/library/alpine\n"
+        );
+        assert_eq!(
+            compose_fixed_in(UntaggedImage::META, compose, settings),
+            "services:\n  a:\n    image: \"nginx:latest\"\n  b:\n    image: docker.io/library/alpine:3.20\n"
         );
     }
 
