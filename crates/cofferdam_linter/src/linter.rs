@@ -219,21 +219,8 @@ pub fn lint_inspect(
                 .sources
                 .file_name(diagnostic.range.start())
                 .to_owned();
-            let Some((file, range)) = project.sources.local(diagnostic.range) else {
+            if localize(&mut diagnostic, &project.sources).is_none() {
                 continue;
-            };
-            diagnostic.range = range;
-            localize_fix(&mut diagnostic, &project.sources, file);
-            diagnostic.labels.retain(|label| {
-                project
-                    .sources
-                    .local(label.range)
-                    .is_some_and(|(label_file, _)| label_file == file)
-            });
-            for label in &mut diagnostic.labels {
-                if let Some((_, range)) = project.sources.local(label.range) {
-                    label.range = range;
-                }
             }
             // A finding may point into a network's document, which is otherwise only context.
             if !results.iter().any(|(source, _)| source.name() == name)
@@ -251,6 +238,24 @@ pub fn lint_inspect(
         }
     }
     (results, containers, notes)
+}
+
+/// Maps a finding from the project's address space into its file: its range, the labels in
+/// that file (others are dropped) and its fix. Returns the file's index, or `None` when the
+/// range is in no file.
+fn localize(diagnostic: &mut Diagnostic, sources: &SourceMap) -> Option<usize> {
+    let (file, range) = sources.local(diagnostic.range)?;
+    diagnostic.range = range;
+    diagnostic.labels = std::mem::take(&mut diagnostic.labels)
+        .into_iter()
+        .filter_map(|mut label| {
+            let (label_file, range) = sources.local(label.range)?;
+            label.range = range;
+            (label_file == file).then_some(label)
+        })
+        .collect();
+    localize_fix(diagnostic, sources, file);
+    Some(file)
 }
 
 /// Maps a fix's edits from the project's address space into the file of its finding (index
@@ -369,19 +374,9 @@ fn lint_services(
     let files: Vec<SourceFile> = project.sources.files().cloned().collect();
     let mut results: Vec<LintResult> = files.iter().map(|_| LintResult::default()).collect();
     for mut diagnostic in diagnostics {
-        let Some((file, range)) = project.sources.local(diagnostic.range) else {
+        let Some(file) = localize(&mut diagnostic, &project.sources) else {
             continue;
         };
-        diagnostic.range = range;
-        localize_fix(&mut diagnostic, &project.sources, file);
-        diagnostic.labels = std::mem::take(&mut diagnostic.labels)
-            .into_iter()
-            .filter_map(|mut label| {
-                let (label_file, range) = project.sources.local(label.range)?;
-                label.range = range;
-                (label_file == file).then_some(label)
-            })
-            .collect();
         results[file].diagnostics.push(diagnostic);
     }
     for error in project.errors.iter().chain(&profile_errors) {
