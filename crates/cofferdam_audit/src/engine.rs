@@ -201,6 +201,9 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
     let mut image_ids = Vec::new();
     let mut network_names: Vec<String> = Vec::new();
     for (id, answer) in inspected {
+        let subject = format!("container {}", short(&id));
+        let request = format!("GET /containers/{}/json", short(&id));
+        let skip = Skip::new(&subject, "it went away while being inspected", "skipped");
         match answer {
             Ok(container) => {
                 for network in container
@@ -234,21 +237,9 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                     )),
                 }
             }
-            Err(Failure::NotFound) => fetched.notes.push(format!(
-                "container {}: it went away while being inspected; skipped",
-                short(&id)
-            )),
-            Err(error @ Failure::Unreadable(_)) => fetched.notes.push(format!(
-                "container {}: {}; skipped",
-                short(&id),
-                error.explain(&endpoint, &format!("GET /containers/{}/json", short(&id)))
-            )),
-            Err(error) => {
-                return Err(fail(error.explain(
-                    &endpoint,
-                    &format!("GET /containers/{}/json", short(&id)),
-                )));
-            }
+            Err(error) => fetched
+                .notes
+                .push(skip.note(&error, &endpoint, &request).map_err(fail)?),
         }
     }
     // The images too, the same few at a time: a host runs many images as often as many
@@ -271,20 +262,17 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                     fetched.images.push(json);
                 }
             }
-            Err(Failure::NotFound) => fetched.notes.push(format!(
-                "image {}: not found (removed after the container was created); its own user is unknown",
-                short(&image)
-            )),
-            Err(error @ Failure::Unreadable(_)) => fetched.notes.push(format!(
-                "image {}: {}; its own user is unknown",
-                short(&image),
-                error.explain(&endpoint, &format!("GET /images/{}/json", short(&image)))
-            )),
             Err(error) => {
-                return Err(fail(error.explain(
-                    &endpoint,
-                    &format!("GET /images/{}/json", short(&image)),
-                )));
+                let subject = format!("image {}", short(&image));
+                let skip = Skip::new(
+                    &subject,
+                    "not found (removed after the container was created)",
+                    "its own user is unknown",
+                );
+                let request = format!("GET /images/{}/json", short(&image));
+                fetched
+                    .notes
+                    .push(skip.note(&error, &endpoint, &request).map_err(fail)?);
             }
         }
     }
@@ -306,18 +294,17 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
                     fetched.networks.push((name, json));
                 }
             }
-            Err(Failure::NotFound) => fetched.notes.push(format!(
-                "network {name}: it went away while being inspected; the reachability of its \
-                 containers is not judged"
-            )),
-            Err(error @ Failure::Unreadable(_)) => fetched.notes.push(format!(
-                "network {name}: {}; the reachability of its containers is not judged",
-                error.explain(&endpoint, &format!("GET /networks/{name}"))
-            )),
             Err(error) => {
-                return Err(fail(
-                    error.explain(&endpoint, &format!("GET /networks/{name}")),
-                ));
+                let subject = format!("network {name}");
+                let skip = Skip::new(
+                    &subject,
+                    "it went away while being inspected",
+                    "the reachability of its containers is not judged",
+                );
+                let request = format!("GET /networks/{name}");
+                fetched
+                    .notes
+                    .push(skip.note(&error, &endpoint, &request).map_err(fail)?);
             }
         }
     }
@@ -383,6 +370,40 @@ fn uses_tls(options: &EngineOptions, endpoint: &str) -> bool {
     let verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|value| !value.is_empty());
     endpoint.starts_with("https://")
         || (endpoint.starts_with("tcp://") && (options.tls.is_some() || verify))
+}
+
+/// How one object's failed request is reported when the audit can go on without it.
+struct Skip<'a> {
+    /// `container 0123456789ab`.
+    subject: &'a str,
+    /// Why a 404 happened.
+    gone: &'a str,
+    /// What the audit does without the object.
+    consequence: &'a str,
+}
+
+impl<'a> Skip<'a> {
+    fn new(subject: &'a str, gone: &'a str, consequence: &'a str) -> Self {
+        Skip {
+            subject,
+            gone,
+            consequence,
+        }
+    }
+
+    /// The note for an object that went away or whose answer cannot be read; any other
+    /// failure is the engine's and fails the audit (the explanation is returned as the error).
+    fn note(&self, failure: &Failure, endpoint: &str, request: &str) -> Result<String, String> {
+        let (subject, consequence) = (self.subject, self.consequence);
+        match failure {
+            Failure::NotFound => Ok(format!("{subject}: {}; {consequence}", self.gone)),
+            Failure::Unreadable(_) => Ok(format!(
+                "{subject}: {}; {consequence}",
+                failure.explain(endpoint, request)
+            )),
+            Failure::Timeout(_) | Failure::Engine(_) => Err(failure.explain(endpoint, request)),
+        }
+    }
 }
 
 /// A request that failed.
