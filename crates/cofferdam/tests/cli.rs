@@ -4,6 +4,10 @@
 //! Shared inputs live in `tests/fixtures/`; tests that need a directory layout (ignore files,
 //! unreadable files) build it in a temporary directory.
 
+mod common;
+
+use common::Run;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -23,19 +27,9 @@ fn cofferdam() -> Command {
     command
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(command: &mut Command) -> Run {
     let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code().expect("exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::of(output)
 }
 
 fn check(args: &[&str]) -> Run {

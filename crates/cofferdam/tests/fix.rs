@@ -6,6 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use assert_cmd::Command;
+use cofferdam_linter::fixes::{FixedKind, verify};
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
@@ -209,7 +210,6 @@ fn the_example_project_fixes_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop");
     copy_tree(&example, dir.path());
-    use cofferdam_linter::fixes::{FixedKind, verify};
     let before: Vec<(&str, FixedKind, String)> = [
         ("compose.yaml", FixedKind::Yaml),
         ("Dockerfile", FixedKind::Dockerfile),

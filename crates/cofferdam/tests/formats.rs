@@ -2,6 +2,10 @@
 //! through the binary: valid against their
 //! specification, the same findings as `--format json`, stable identities, and never a secret.
 
+mod common;
+
+use common::Run;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,12 +27,6 @@ fn workspace() -> PathBuf {
         .expect("workspace root")
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn cofferdam(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
         .current_dir(dir)
@@ -36,11 +34,7 @@ fn cofferdam(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("the binary runs");
-    Run {
-        code: output.status.code().expect("exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::of(output)
 }
 
 fn json(text: &str) -> Value {

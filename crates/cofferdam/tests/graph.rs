@@ -6,6 +6,10 @@
 //! Each test builds its project in a temporary directory and runs the binary there, so paths in
 //! the output are relative and stable.
 
+mod common;
+
+use common::Run;
+
 use std::fs;
 use std::path::Path;
 
@@ -17,12 +21,6 @@ fn write(dir: &Path, name: &str, text: &str) {
         fs::create_dir_all(parent).expect("create directories");
     }
     fs::write(path, text).expect("write file");
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
 }
 
 fn graph(dir: &Path, args: &[&str]) -> Run {
@@ -37,11 +35,7 @@ fn graph_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Run {
         .write_stdin(stdin)
         .output()
         .expect("the binary runs");
-    Run {
-        code: output.status.code().expect("exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::of(output)
 }
 
 /// A proxy, an API bridging two networks, a database on an internal network, a worker and a

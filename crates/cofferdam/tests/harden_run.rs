@@ -1,14 +1,12 @@
 //! CLI tests for `cofferdam harden-run`: what is added, removed and kept, the layout and quoting
 //! of the output, where explanations go, exit statuses, and that hardening twice changes nothing.
 
+mod common;
+
+use common::Run;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn harden(args: &[&str]) -> Run {
     harden_stdin(args, None)
@@ -30,11 +28,7 @@ fn harden_stdin(args: &[&str], stdin: Option<&str>) -> Run {
         }
     }
     let output = child.wait_with_output().expect("the binary exits");
-    Run {
-        code: output.status.code().expect("exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::of(output)
 }
 
 /// The explanation lines and the command, as one text for a snapshot.

@@ -6,6 +6,10 @@
 //! The screenshot test needs `chromium` (installed by `.ci/run`). Under `CI=true` a missing
 //! browser fails the test; elsewhere it prints SKIPPED and returns.
 
+mod common;
+
+use common::Run;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -59,23 +63,13 @@ networks:
     );
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn cofferdam(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_cofferdam"))
         .current_dir(dir)
         .args(args)
         .output()
         .expect("the binary runs");
-    Run {
-        code: output.status.code().expect("exited normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    Run::of(output)
 }
 
 fn weight(severity: &str) -> u32 {

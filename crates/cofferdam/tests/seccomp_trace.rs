@@ -6,18 +6,16 @@
 //! these tests fail under `CI=true`, so that CI cannot pass without them, and elsewhere print
 //! `SKIPPED:` with the reason and return.
 
+mod common;
+
+use common::Run;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn cofferdam(args: &[&str], stdin: Option<&str>) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cofferdam"));
@@ -29,11 +27,7 @@ fn cofferdam(args: &[&str], stdin: Option<&str>) -> Run {
         command.write_stdin(input);
     }
     let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code().expect("exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    }
+    Run::of(output)
 }
 
 /// The helper, compiled once per test run.

@@ -1,10 +1,29 @@
-//! What the tests that need a real Docker engine share: whether it is there, and the rule that
-//! under `CI=true` its absence fails the test instead of skipping it.
+//! What the CLI tests share: [`Run`], a finished run of the binary; and for the tests that need
+//! a real Docker engine, whether it is there, and the rule that under `CI=true` its absence
+//! fails the test instead of skipping it.
 
 // Each test crate uses what it needs of this module.
 #![allow(dead_code)]
 
 use std::process::Command;
+
+/// A finished run of the binary: its exit status and its output as text.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl Run {
+    pub(crate) fn of(output: std::process::Output) -> Run {
+        Run {
+            code: output.status.code().expect("exited normally"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
 
 /// The registry-free image `.ci/docker-up.sh` builds (busybox, users root, app 1000, nobody).
 pub(crate) const IMAGE: &str = "local/busybox:test";
