@@ -186,18 +186,11 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
         info,
         ..Fetched::default()
     };
-    // A few requests at a time (see CONCURRENT_REQUESTS), answers kept in list order.
-    let inspected: Vec<_> = stream::iter(wanted)
-        .map(|id| {
-            let docker = &docker;
-            async move {
-                let answer = within(deadline, docker.inspect_container(&id, None)).await;
-                (id, answer)
-            }
-        })
-        .buffered(CONCURRENT_REQUESTS)
-        .collect()
-        .await;
+    let docker = &docker;
+    let inspected = each(wanted, deadline, |id| async move {
+        docker.inspect_container(&id, None).await
+    })
+    .await;
     let mut image_ids = Vec::new();
     let mut network_names: Vec<String> = Vec::new();
     for (id, answer) in inspected {
@@ -244,17 +237,10 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
     }
     // The images too, the same few at a time: a host runs many images as often as many
     // containers.
-    let images: Vec<_> = stream::iter(image_ids)
-        .map(|image| {
-            let docker = &docker;
-            async move {
-                let answer = within(deadline, docker.inspect_image(&image)).await;
-                (image, answer)
-            }
-        })
-        .buffered(CONCURRENT_REQUESTS)
-        .collect()
-        .await;
+    let images = each(image_ids, deadline, |image| async move {
+        docker.inspect_image(&image).await
+    })
+    .await;
     for (image, answer) in images {
         match answer {
             Ok(answer) => {
@@ -276,17 +262,10 @@ async fn fetch_async(options: &EngineOptions, endpoint: String) -> Result<Fetche
             }
         }
     }
-    let networks: Vec<_> = stream::iter(network_names)
-        .map(|name| {
-            let docker = &docker;
-            async move {
-                let answer = within(deadline, docker.inspect_network(&name, None)).await;
-                (name, answer)
-            }
-        })
-        .buffered(CONCURRENT_REQUESTS)
-        .collect()
-        .await;
+    let networks = each(network_names, deadline, |name| async move {
+        docker.inspect_network(&name, None).await
+    })
+    .await;
     for (name, answer) in networks {
         match answer {
             Ok(answer) => {
@@ -370,6 +349,26 @@ fn uses_tls(options: &EngineOptions, endpoint: &str) -> bool {
     let verify = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|value| !value.is_empty());
     endpoint.starts_with("https://")
         || (endpoint.starts_with("tcp://") && (options.tls.is_some() || verify))
+}
+
+/// Runs `request` for each item with the deadline, a few at a time (see
+/// `CONCURRENT_REQUESTS`), and returns each item with its answer, in list order.
+async fn each<T, Answer>(
+    items: Vec<String>,
+    deadline: Duration,
+    request: impl Fn(String) -> Answer,
+) -> Vec<(String, Result<T, Failure>)>
+where
+    Answer: std::future::Future<Output = Result<T, bollard::errors::Error>>,
+{
+    stream::iter(items)
+        .map(|item| {
+            let answer = request(item.clone());
+            async move { (item, within(deadline, answer).await) }
+        })
+        .buffered(CONCURRENT_REQUESTS)
+        .collect()
+        .await
 }
 
 /// How one object's failed request is reported when the audit can go on without it.
