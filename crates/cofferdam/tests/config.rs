@@ -52,7 +52,7 @@ fn project() -> tempfile::TempDir {
     std::fs::write(dir.path().join("legacy/compose.yaml"), COMPOSE).unwrap();
     std::fs::write(
         dir.path().join("cofferdam.toml"),
-        "select = [\"capabilities\", \"user\"]\nfail-on = \"high\"\n\n[settings]\nmemory-ceiling = \"1g\"\nallowed-capabilities = { vpn = [\"NET_ADMIN\"] }\n\n[[overrides]]\npaths = [\"legacy/**\"]\nignore = [\"user\"]\n",
+        "select = [\"capabilities\", \"user\"]\nfail-on = \"high\"\n\n[settings]\nmemory-ceiling = \"1g\"\npinned-tags = { nginx = \"1.27\" }\nallowed-capabilities = { vpn = [\"NET_ADMIN\"] }\n\n[[overrides]]\npaths = [\"legacy/**\"]\nignore = [\"user\"]\n",
     )
     .unwrap();
     dir

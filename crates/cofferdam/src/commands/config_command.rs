@@ -108,6 +108,10 @@ pub(crate) fn show(path: &Path, out: &mut dyn Write) -> Result<ExitStatus> {
             settings.allowed_registries
         )?;
     }
+    writeln!(out, "[settings.pinned-tags]")?;
+    for (image, tag) in &settings.pinned_tags {
+        writeln!(out, "{image:?} = {tag:?}")?;
+    }
     writeln!(out, "[settings.allowed-capabilities]")?;
     for (service, caps) in &settings.allowed_capabilities {
         writeln!(out, "{service:?} = {caps:?}")?;
