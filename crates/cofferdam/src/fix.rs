@@ -65,6 +65,9 @@ pub(crate) struct Outcome {
     pub(crate) report: Report,
     /// `(path, text as read, fixed text)` of every file that changes.
     pub(crate) changed: Vec<(String, String, String)>,
+    /// The secret values of each changed file, before and after fixing: a diff shows them
+    /// masked.
+    pub(crate) secrets: BTreeMap<String, Vec<String>>,
     /// Findings fixed, by rule code.
     pub(crate) fixed: BTreeMap<&'static str, usize>,
     /// Fixes that were not applied, and why.
@@ -86,6 +89,15 @@ pub(crate) fn check(settings: &CheckSettings, out: &mut dyn Write) -> Result<Exi
     match settings.fix.mode {
         FixMode::Diff => {
             for (path, before, after) in &outcome.changed {
+                let secrets: Vec<&str> = outcome
+                    .secrets
+                    .get(path)
+                    .map(|values| values.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let (before, after) = (
+                    crate::mask::scrub(before, &secrets),
+                    crate::mask::scrub(after, &secrets),
+                );
                 write!(
                     out,
                     "{}",
@@ -234,6 +246,7 @@ pub(crate) fn fix(settings: &CheckSettings) -> Outcome {
             originals
                 .entry(name.to_owned())
                 .or_insert_with(|| file.source.text().to_owned());
+            remember_secrets(&mut outcome.secrets, file);
             current.insert(name.to_owned(), text);
             for (code, count) in rules {
                 *outcome.fixed.entry(code).or_default() += count;
@@ -246,6 +259,11 @@ pub(crate) fn fix(settings: &CheckSettings) -> Outcome {
         }
         report = crate::commands::check::run(settings);
     }
+    for file in &report.files {
+        if originals.contains_key(file.source.name()) {
+            remember_secrets(&mut outcome.secrets, file);
+        }
+    }
     outcome.changed = originals
         .into_iter()
         .filter_map(|(name, before)| {
@@ -255,6 +273,19 @@ pub(crate) fn fix(settings: &CheckSettings) -> Outcome {
         .collect();
     outcome.report = report;
     outcome
+}
+
+/// Adds the secret values of `file` (as the review read it) to those known for its path.
+fn remember_secrets(
+    secrets: &mut BTreeMap<String, Vec<String>>,
+    file: &crate::report::CheckedFile,
+) {
+    let known = secrets.entry(file.source.name().to_owned()).or_default();
+    for value in file.secrets() {
+        if !known.iter().any(|other| other == value) {
+            known.push(value.to_owned());
+        }
+    }
 }
 
 /// Applies the applicable fixes of one file's findings whose edits do not touch those taken

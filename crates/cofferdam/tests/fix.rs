@@ -309,3 +309,30 @@ fn makefiles_and_ci_pipelines_keep_their_layout() {
         "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          docker run --rm \\\n            --cap-drop ALL \\\n            busybox:1.36 true\n"
     );
 }
+
+#[test]
+fn a_diff_never_shows_a_secret_value() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27\n    user: \"0\"\n    environment:\n      AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n      DATABASE_URL: postgres://app:hunter2hunter2@db/app\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--select=privilege-escalation-allowed",
+            "--diff",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    // The context lines of the hunk hold both values; the diff shows them masked.
+    assert!(stdout.contains("+    security_opt:"), "{stdout}");
+    assert!(stdout.contains("AWS_SECRET_ACCESS_KEY: ****"), "{stdout}");
+    assert!(
+        !stdout.contains("wJalrXUtnFEMI") && !stdout.contains("hunter2hunter2"),
+        "{stdout}"
+    );
+}
