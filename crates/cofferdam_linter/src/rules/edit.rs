@@ -429,7 +429,7 @@ impl<'a> FileText<'a> {
     fn insert_key_in(&self, service: &Block, key: &str, value: &dyn NewValue) -> Vec<Edit> {
         let indent = service
             .child_indent
-            .unwrap_or(service.indent + self.indent_step());
+            .unwrap_or_else(|| service.indent + self.indent_step());
         let newline = self.newline();
         let mut text = String::new();
         let at = service.end;
@@ -628,7 +628,7 @@ impl<'a> FileText<'a> {
                     .starts_with("- ")
                     .then(|| line.len() - content.len())
             })
-            .unwrap_or(block.indent + self.sequence_offset());
+            .unwrap_or_else(|| block.indent + self.sequence_offset());
         let end = if block.end > self.next_line(line_end) {
             block.end
         } else {
